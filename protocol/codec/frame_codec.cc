@@ -1,0 +1,93 @@
+#include "protocol/codec/frame_codec.h"
+
+#include <fmt/format.h>
+
+namespace kgate::protocol {
+namespace {
+
+// Finds the API and checks the version before anything else is decoded.
+Result<const ApiInfo*> check_api(std::int16_t api_key, std::int16_t api_version, Reader& r, std::size_t at) {
+    const ApiInfo* api = find_api(api_key);
+    if (api == nullptr) {
+        r.fail_at(at, fmt::format("unknown API key {}", api_key));
+        return r.take_error();
+    }
+    if (!api->can_decode(api_version)) {
+        r.fail_at(at + 2, fmt::format("{} (key {}) has no version {}: the codec knows {} to {}", api->name, api_key, api_version,
+                                      api->min_version, api->max_decodable_version));
+        return r.take_error();
+    }
+    return api;
+}
+
+}  // namespace
+
+Result<RequestPrefix> peek_request_prefix(std::span<const std::byte> frame, std::size_t base_offset) {
+    Reader r(frame, base_offset);
+    RequestPrefix p;
+    if (!r.read_int16(p.api_key)) return (r.fail_in("RequestHeader.RequestApiKey"), r.take_error());
+    if (!r.read_int16(p.api_version)) return (r.fail_in("RequestHeader.RequestApiVersion"), r.take_error());
+    if (!r.read_int32(p.correlation_id)) return (r.fail_in("RequestHeader.CorrelationId"), r.take_error());
+    return p;
+}
+
+Result<DecodedRequest> decode_request(std::span<const std::byte> frame, std::size_t base_offset) {
+    auto prefix = peek_request_prefix(frame, base_offset);
+    if (!prefix) return prefix.error();
+    Reader r(frame, base_offset);
+    auto api = check_api(prefix->api_key, prefix->api_version, r, base_offset);
+    if (!api) return api.error();
+
+    DecodedRequest out{{}, request_header_version(**api, prefix->api_version), messages::ProduceRequest{}};
+    if (!out.header.decode(r, out.header_version)) {
+        r.fail_in("RequestHeader");
+        return r.take_error();
+    }
+    auto body = messages::decode_request_body(prefix->api_key, prefix->api_version, r);
+    if (!body) return body.error();
+    out.body = std::move(*body);
+    return out;
+}
+
+Result<DecodedResponse> decode_response(std::int16_t api_key, std::int16_t api_version, std::span<const std::byte> frame,
+                                        std::size_t base_offset) {
+    Reader r(frame, base_offset);
+    auto api = check_api(api_key, api_version, r, base_offset);
+    if (!api) return api.error();
+    DecodedResponse out{api_key, api_version, {}, response_header_version(**api, api_version), messages::ProduceResponse{}};
+    if (!out.header.decode(r, out.header_version)) {
+        r.fail_in("ResponseHeader");
+        return r.take_error();
+    }
+    auto body = messages::decode_response_body(api_key, api_version, r);
+    if (!body) return body.error();
+    out.body = std::move(*body);
+    return out;
+}
+
+namespace {
+
+template <class Header, class Body>
+std::optional<std::vector<std::byte>> encode_frame(const Header& header, std::int16_t header_version, const Body& body,
+                                                   std::int16_t version) {
+    const std::size_t header_size = header.encoded_size(header_version);
+    const std::size_t body_size = std::visit([&](const auto& m) { return m.encoded_size(version); }, body);
+    std::vector<std::byte> out(header_size + body_size);
+    Writer w(out);
+    header.encode(w, header_version);
+    std::visit([&](const auto& m) { m.encode(w, version); }, body);
+    if (w.overflowed() || w.size() != out.size()) return std::nullopt;
+    return out;
+}
+
+}  // namespace
+
+std::optional<std::vector<std::byte>> encode_request(const DecodedRequest& request) {
+    return encode_frame(request.header, request.header_version, request.body, request.header.request_api_version);
+}
+
+std::optional<std::vector<std::byte>> encode_response(const DecodedResponse& response) {
+    return encode_frame(response.header, response.header_version, response.body, response.api_version);
+}
+
+}  // namespace kgate::protocol

@@ -1,0 +1,33 @@
+#pragma once
+// A small expected-style result for the I/O path: a value or a DecodeError, never an exception.
+#include <utility>
+#include <variant>
+
+#include "protocol/wire/decode_error.h"
+
+namespace kgate::protocol {
+
+template <class T>
+class [[nodiscard]] Result {
+public:
+    Result(T value) : v_(std::in_place_index<0>, std::move(value)) {}
+    Result(DecodeError error) : v_(std::in_place_index<1>, std::move(error)) {}
+
+    bool ok() const { return v_.index() == 0; }
+    explicit operator bool() const { return ok(); }
+
+    T& value() & { return std::get<0>(v_); }
+    const T& value() const& { return std::get<0>(v_); }
+    T&& value() && { return std::get<0>(std::move(v_)); }
+    T& operator*() & { return value(); }
+    const T& operator*() const& { return value(); }
+    T* operator->() { return &value(); }
+    const T* operator->() const { return &value(); }
+
+    const DecodeError& error() const { return std::get<1>(v_); }
+
+private:
+    std::variant<T, DecodeError> v_;
+};
+
+}  // namespace kgate::protocol
