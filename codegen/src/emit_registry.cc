@@ -161,7 +161,7 @@ std::vector<GeneratedFile> test_registry(const std::vector<MessageSpec>& all, co
     s.line("using namespace kgate::protocol::messages;");
     s.line("namespace {{");
     s.open("const std::array<MessageEntry, {}> kEntries{{{{", ms.size());
-    for (const auto* m : ms) s.line("MessageEntry{{\"{0}\", {0}::api_key, {0}::kind, {0}::lowest_version, {0}::highest_version, &round_trip<{0}>}},", m->name);
+    for (const auto* m : ms) s.line("MessageEntry{{\"{0}\", {0}::api_key, {0}::kind, {0}::lowest_version, {0}::highest_version, &round_trip<{0}>, &encode_filled<{0}>}},", m->name);
     s.close("}};");
     s.line("{}", "}  // namespace");
     s.line("std::span<const MessageEntry> all_message_entries() {{ return kEntries; }}");

@@ -5,6 +5,8 @@
 namespace kgate::protocol {
 namespace {
 
+constexpr std::int16_t kApiVersionsKey = 18;
+
 // Finds the API and checks the version before anything else is decoded.
 Result<const ApiInfo*> check_api(std::int16_t api_key, std::int16_t api_version, Reader& r, std::size_t at) {
     const ApiInfo* api = find_api(api_key);
@@ -54,12 +56,24 @@ Result<DecodedResponse> decode_response(std::int16_t api_key, std::int16_t api_v
     Reader r(frame, base_offset);
     auto api = check_api(api_key, api_version, r, base_offset);
     if (!api) return api.error();
-    DecodedResponse out{api_key, api_version, {}, response_header_version(**api, api_version), messages::ProduceResponse{}};
+    DecodedResponse out{api_key, api_version, api_version, {}, response_header_version(**api, api_version),
+                        messages::ProduceResponse{}};
     if (!out.header.decode(r, out.header_version)) {
         r.fail_in("ResponseHeader");
         return r.take_error();
     }
+    const Reader body_start = r;
     auto body = messages::decode_response_body(api_key, api_version, r);
+    if (!body && api_key == kApiVersionsKey && api_version > 0) {
+        // A broker answers an ApiVersions request newer than it knows with a v0 body
+        // (UNSUPPORTED_VERSION plus its own range) so that any client can read it.
+        Reader v0 = body_start;
+        auto fallback = messages::decode_response_body(api_key, 0, v0);
+        if (fallback) {
+            out.body_version = 0;
+            body = std::move(fallback);
+        }
+    }
     if (!body) return body.error();
     out.body = std::move(*body);
     return out;
@@ -87,7 +101,7 @@ std::optional<std::vector<std::byte>> encode_request(const DecodedRequest& reque
 }
 
 std::optional<std::vector<std::byte>> encode_response(const DecodedResponse& response) {
-    return encode_frame(response.header, response.header_version, response.body, response.api_version);
+    return encode_frame(response.header, response.header_version, response.body, response.body_version);
 }
 
 }  // namespace kgate::protocol

@@ -23,6 +23,9 @@ struct DecodedRequest {
 struct DecodedResponse {
     std::int16_t api_key = 0;
     std::int16_t api_version = 0;
+    // The version the body is encoded in. It differs from api_version only for an
+    // ApiVersions response to a version the broker does not know: that body is v0 (KIP-511).
+    std::int16_t body_version = 0;
     messages::ResponseHeader header;
     std::int16_t header_version = 0;
     messages::AnyResponse body;

@@ -133,9 +133,9 @@ bool Reader::read_length_prefix(std::int64_t& len, bool compact, bool int16_clas
         pos_ = start;
         return fail(fmt::format("{} has negative length {}", what, len));
     }
-    if (len > static_cast<std::int64_t>(remaining())) {
+    if (const std::size_t left = remaining(); len > static_cast<std::int64_t>(left)) {
         pos_ = start;
-        return fail(fmt::format("{} length {} exceeds the {} bytes left", what, len, remaining()));
+        return fail(fmt::format("{} length {} exceeds the {} bytes left", what, len, left));
     }
     return true;
 }
@@ -215,9 +215,9 @@ bool Reader::read_array_length(std::int32_t& count, bool compact, bool null_allo
         return fail("null array where the field is not nullable");
     }
     // Every element takes at least one byte, so a larger count can only be a lie.
-    if (len > static_cast<std::int64_t>(remaining())) {
+    if (const std::size_t left = remaining(); len > static_cast<std::int64_t>(left)) {
         pos_ = start;
-        return fail(fmt::format("array count {} exceeds the {} bytes left", len, remaining()));
+        return fail(fmt::format("array count {} exceeds the {} bytes left", len, left));
     }
     count = static_cast<std::int32_t>(len);
     return true;

@@ -9,7 +9,8 @@ std::string topics_error(const rd_kafka_topic_result_t** topics, std::size_t cou
   for (std::size_t i = 0; i < count; ++i) {
     if (rd_kafka_topic_result_error(topics[i]) != RD_KAFKA_RESP_ERR_NO_ERROR) {
       const char* message = rd_kafka_topic_result_error_string(topics[i]);
-      return message != nullptr ? message : rd_kafka_err2str(rd_kafka_topic_result_error(topics[i]));
+      return message != nullptr ? message
+                                : rd_kafka_err2str(rd_kafka_topic_result_error(topics[i]));
     }
   }
   return {};

@@ -2,7 +2,6 @@
 
 #include <cerrno>
 #include <cstdio>
-#include <regex>
 #include <system_error>
 #include <utility>
 
@@ -13,6 +12,30 @@ constexpr const char* kIndexName = "index.tsv";
 constexpr std::size_t kMaxProblems = 50;  // keep the report readable
 
 std::size_t index_of(Direction direction) noexcept { return static_cast<std::size_t>(direction); }
+
+// Skips a run of at least min_digits decimal digits at the front of text.
+bool skip_digits(std::string_view& text, std::size_t min_digits) {
+  std::size_t n = 0;
+  while (n < text.size() && text[n] >= '0' && text[n] <= '9') ++n;
+  if (n < min_digits) return false;
+  text.remove_prefix(n);
+  return true;
+}
+
+bool skip_literal(std::string_view& text, std::string_view literal) {
+  if (!text.starts_with(literal)) return false;
+  text.remove_prefix(literal.size());
+  return true;
+}
+
+// NNNNN-{request,response}-KEY-VERSION.bin, as written by file_name().
+// (Hand-rolled: std::regex trips GCC 12 -Wmaybe-uninitialized under -Werror.)
+bool is_capture_file_name(std::string_view name) {
+  return skip_digits(name, 5) &&
+         (skip_literal(name, "-request-") || skip_literal(name, "-response-")) &&
+         skip_digits(name, 1) && skip_literal(name, "-") && skip_digits(name, 1) &&
+         name == ".bin";
+}
 
 std::string file_name(std::uint64_t sequence, const FrameInfo& info) {
   char name[96];
@@ -41,13 +64,12 @@ FrameRecorder::FrameRecorder(std::filesystem::path out_dir, int limit_per_client
 }
 
 std::size_t FrameRecorder::remove_previous_capture(const std::filesystem::path& dir) {
-  static const std::regex ours(R"(\d{5,}-(request|response)-\d+-\d+\.bin)");
   std::size_t removed = 0;
   std::error_code ec;
   if (!std::filesystem::is_directory(dir, ec)) return 0;
   for (const auto& entry : std::filesystem::directory_iterator(dir)) {
     const std::string name = entry.path().filename().string();
-    if (entry.is_regular_file() && (name == kIndexName || std::regex_match(name, ours))) {
+    if (entry.is_regular_file() && (name == kIndexName || is_capture_file_name(name))) {
       std::filesystem::remove(entry.path());
       ++removed;
     }
@@ -59,9 +81,14 @@ bool FrameRecorder::record_request(const FrameInfo& info, std::span<const std::b
   const std::scoped_lock lock(mu_);
   ++summary_.frames_seen[index_of(Direction::request)];
   summary_.requests_seen.insert(info.kind);
-  int& kept = kept_per_client_[{info.kind.key, info.kind.version, std::string(info.client_id)}];
-  if (kept >= limit_per_client_) return false;
-  ++kept;
+  int& for_client =
+      kept_per_client_[{info.kind.key, info.kind.version, std::string(info.client_id)}];
+  int& for_kind = kept_per_kind_[info.kind];
+  if (for_client >= limit_per_client_ || for_kind >= kClientsPerKind * limit_per_client_) {
+    return false;
+  }
+  ++for_client;
+  ++for_kind;
   write_locked(info, frame);
   summary_.requests_written.insert(info.kind);
   return true;
@@ -96,7 +123,8 @@ void FrameRecorder::write_locked(const FrameInfo& info, std::span<const std::byt
   const std::uint64_t sequence = next_sequence_++;
   const std::string name = file_name(sequence, info);
   std::ofstream out(out_dir_ / name, std::ios::out | std::ios::binary | std::ios::trunc);
-  out.write(reinterpret_cast<const char*>(frame.data()), static_cast<std::streamsize>(frame.size()));
+  out.write(reinterpret_cast<const char*>(frame.data()),
+            static_cast<std::streamsize>(frame.size()));
   out.close();
   if (!out) {
     if (summary_.problems.size() < kMaxProblems) {

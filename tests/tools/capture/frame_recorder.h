@@ -49,8 +49,12 @@ struct CaptureSummary {
 
 class FrameRecorder {
  public:
-  // limit_per_client: files kept per (api key, version, client.id), so each
-  // workload (e.g. each compression codec) keeps a few examples of its own.
+  // Requests kept per (api key, version): at most limit_per_client from one
+  // client.id, so each workload (each compression codec, the transactional
+  // producer, ...) keeps examples of its own, and at most
+  // kClientsPerKind * limit_per_client in all, so the corpus stays small.
+  // Responses follow their requests.
+  static constexpr int kClientsPerKind = 4;
   FrameRecorder(std::filesystem::path out_dir, int limit_per_client);
 
   // Deletes files a previous run left in dir (only names this tool writes),
@@ -81,6 +85,7 @@ class FrameRecorder {
   std::ofstream index_;
   std::uint64_t next_sequence_ = 0;
   std::map<std::tuple<std::int16_t, std::int16_t, std::string>, int> kept_per_client_;
+  std::map<ApiKind, int> kept_per_kind_;
   CaptureSummary summary_;
 };
 

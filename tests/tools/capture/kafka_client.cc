@@ -66,11 +66,6 @@ KafkaClient::KafkaClient(rd_kafka_type_t type, Relay& relay, std::string client_
   (void)conf.release();
 }
 
-std::string KafkaClient::last_error() const {
-  const std::scoped_lock lock(error_mu_);
-  return last_error_;
-}
-
 int KafkaClient::on_connect(int sockfd, const struct sockaddr* addr, int addrlen,
                             const char* /*id*/, void* opaque) {
   auto* self = static_cast<KafkaClient*>(opaque);
@@ -87,15 +82,11 @@ void KafkaClient::on_delivery(rd_kafka_t* /*rk*/, const rd_kafka_message_t* mess
   }
 }
 
-void KafkaClient::on_error(rd_kafka_t* rk, int err, const char* reason, void* opaque) {
+void KafkaClient::on_error(rd_kafka_t* rk, int err, const char* /*reason*/, void* opaque) {
   auto* self = static_cast<KafkaClient*>(opaque);
-  ++self->errors_;
-  {
-    const std::scoped_lock lock(self->error_mu_);
-    self->last_error_ = reason;
-  }
-  // Transport errors are expected (the mock drops connections for APIs it
-  // lacks, brokers go away at shutdown); only fatal ones deserve a line.
+  // Without this callback librdkafka logs every transient error (brokers
+  // going away at shutdown, ...); the workloads report what matters, so only
+  // fatal errors deserve a line here.
   if (err == RD_KAFKA_RESP_ERR__FATAL) {
     char fatal[512];
     rd_kafka_fatal_error(rk, fatal, sizeof fatal);

@@ -6,7 +6,6 @@
 
 #include <atomic>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <utility>
 #include <vector>
@@ -62,8 +61,6 @@ class KafkaClient {
   [[nodiscard]] const std::string& client_id() const noexcept { return client_id_; }
   [[nodiscard]] int delivered() const noexcept { return delivered_.load(); }
   [[nodiscard]] int delivery_failures() const noexcept { return delivery_failures_.load(); }
-  [[nodiscard]] int errors() const noexcept { return errors_.load(); }
-  [[nodiscard]] std::string last_error() const;
 
  private:
   static int on_connect(int sockfd, const struct sockaddr* addr, int addrlen, const char* id,
@@ -75,9 +72,6 @@ class KafkaClient {
   const std::string client_id_;
   std::atomic<int> delivered_{0};
   std::atomic<int> delivery_failures_{0};
-  std::atomic<int> errors_{0};
-  mutable std::mutex error_mu_;
-  std::string last_error_;
   KafkaPtr<rd_kafka_t> handle_;  // last: destroyed first, while the rest is alive
 };
 

@@ -31,10 +31,12 @@ constexpr int kExitCaptureFailed = 1;
 constexpr int kExitUsage = 2;
 constexpr int kExitWatchdog = 3;
 constexpr int kBrokers = 3;
+constexpr int kGraceSeconds = 10;
 
 // Every API the librdkafka 2.0.2 mock cluster implements; the workloads are
 // built to hit all of them, so a missing one means the capture is broken.
-constexpr std::int16_t kExpectedKeys[] = {0, 1, 2, 3, 8, 9, 10, 11, 12, 13, 14, 18, 22, 24, 25, 26, 28};
+constexpr std::int16_t kExpectedKeys[] = {0,  1,  2,  3,  8,  9,  10, 11, 12,
+                                          13, 14, 18, 22, 24, 25, 26, 28};
 
 struct Options {
   std::filesystem::path out;
@@ -47,7 +49,8 @@ void print_usage() {
                "usage: kgate-capture-frames --out DIR [--seconds N] [--keep N]\n"
                "  --out DIR     directory for NNNNN-{request,response}-KEY-VERSION.bin\n"
                "  --seconds N   time budget for the client workloads (5..120, default 20)\n"
-               "  --keep N      frames kept per (api key, version, client.id) (1..10, default 2)\n");
+               "  --keep N      requests kept per (api key, version, client.id), each with its\n"
+               "                response; 4*N per (api key, version) in all (1..10, default 2)\n");
 }
 
 bool parse_int(std::string_view text, int low, int high, int& value) {
@@ -105,7 +108,8 @@ std::vector<WorkloadReport> run_workloads(Relay& relay, const std::string& boots
   std::vector<WorkloadReport> reports;
   int produced = 0;
   // ~200 messages: half uncompressed, the rest split over two codecs.
-  for (const ProduceSpec& spec : {ProduceSpec{"none", 100}, ProduceSpec{"lz4", 50}, ProduceSpec{"gzip", 50}}) {
+  for (const ProduceSpec& spec :
+       {ProduceSpec{"none", 100}, ProduceSpec{"lz4", 50}, ProduceSpec{"gzip", 50}}) {
     int delivered = 0;
     reports.push_back(guarded("producer " + spec.codec, [&] {
       return produce_idempotent(slice(relay, bootstraps, deadline, seconds(6)), spec, delivered);
@@ -208,8 +212,9 @@ std::vector<std::string> verdict(const CaptureSummary& summary,
 }
 
 int run(const Options& options) {
-  // Workloads get the budget; teardown gets a fixed grace period on top.
-  const Watchdog watchdog(std::chrono::seconds(options.seconds + 20), kExitWatchdog);
+  // Workloads get the budget; setup and teardown a fixed grace period on top
+  // (the default run is thereby bounded by 30 s; it normally takes ~10).
+  const Watchdog watchdog(std::chrono::seconds(options.seconds + kGraceSeconds), kExitWatchdog);
   const std::size_t removed = FrameRecorder::remove_previous_capture(options.out);
   FrameRecorder recorder(options.out, options.keep);
 

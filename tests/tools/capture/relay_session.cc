@@ -81,9 +81,11 @@ void RelaySession::run(const std::stop_token& stop) {
       }
     }
     if (start) {
-      {
+      try {
         std::jthread to_client([this] { pump(upstream_.get(), client_.get(), false); });
         pump(client_.get(), upstream_.get(), true);
+      } catch (const std::system_error& e) {  // no thread for the second direction
+        recorder_.report_problem("connection " + std::to_string(id_) + ": " + e.what());
       }  // joins the broker->client pump
       tap_.finish();
     }

@@ -11,7 +11,8 @@ Watchdog::Watchdog(std::chrono::steady_clock::duration limit, int exit_code)
         // Wakes early only when stop is requested, i.e. on a normal end.
         cv_.wait_for(lock, stop, limit, [] { return false; });
         if (stop.stop_requested()) return;
-        std::fprintf(stderr, "kgate-capture-frames: still running after the time limit, aborting\n");
+        std::fprintf(stderr,
+                     "kgate-capture-frames: still running after the time limit, aborting\n");
         std::fflush(stderr);
         std::_Exit(exit_code);
       }) {}

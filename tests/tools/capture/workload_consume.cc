@@ -16,7 +16,7 @@ Settings group_member_settings() {
   return {{"group.id", kGroup},
           {"auto.offset.reset", "earliest"},  // no committed offsets yet: ListOffsets
           {"enable.auto.commit", "false"},    // we commit explicitly, synchronously
-          {"session.timeout.ms", "6000"},
+          {"session.timeout.ms", "3000"},     // a late joiner then costs the mock 2 s, not 5
           {"heartbeat.interval.ms", "300"},   // several Heartbeats in a short run
           {"fetch.wait.max.ms", "100"}};
 }
@@ -89,12 +89,16 @@ WorkloadReport consume_group(const WorkloadEnv& env, int expected) {
   std::int64_t high = 0;
   const rd_kafka_resp_err_t wm = rd_kafka_query_watermark_offsets(
       consumers[0]->get(), kTopic, 0, &low, &high, env.budget_ms(3000));
-  if (wm != RD_KAFKA_RESP_ERR_NO_ERROR) problems += std::string(" watermarks: ") + rd_kafka_err2str(wm);
+  if (wm != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    problems += std::string(" watermarks: ") + rd_kafka_err2str(wm);
+  }
 
   // close() sends LeaveGroup; destroying afterwards does not repeat it.
   for (const auto& consumer : consumers) {
     const rd_kafka_resp_err_t err = rd_kafka_consumer_close(consumer->get());
-    if (err != RD_KAFKA_RESP_ERR_NO_ERROR) problems += std::string(" close: ") + rd_kafka_err2str(err);
+    if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      problems += std::string(" close: ") + rd_kafka_err2str(err);
+    }
   }
 
   report.detail = std::to_string(total) + "/" + std::to_string(expected) + " messages (";

@@ -65,7 +65,9 @@ WorkloadReport produce_idempotent(const WorkloadEnv& env, const ProduceSpec& spe
   const rd_kafka_resp_err_t flushed = rd_kafka_flush(producer.get(), env.budget_ms(10000));
   delivered = producer.delivered();
   report.detail = std::to_string(delivered) + "/" + std::to_string(spec.messages) + " delivered";
-  if (flushed != RD_KAFKA_RESP_ERR_NO_ERROR) report.detail += ", flush: " + std::string(rd_kafka_err2str(flushed));
+  if (flushed != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    report.detail += std::string(", flush: ") + rd_kafka_err2str(flushed);
+  }
   if (producer.delivery_failures() > 0) {
     report.detail += ", " + std::to_string(producer.delivery_failures()) + " failed";
   }

@@ -44,7 +44,9 @@ WorkloadReport run_transactions(const WorkloadEnv& env) {
     return false;
   };
 
-  if (!step("init_transactions", rd_kafka_init_transactions(rk, env.budget_ms(10000)))) return report;
+  if (!step("init_transactions", rd_kafka_init_transactions(rk, env.budget_ms(10000)))) {
+    return report;
+  }
 
   // Committed transaction, with consumer offsets sent along (AddOffsetsToTxn
   // and TxnOffsetCommit).
