@@ -1,0 +1,77 @@
+#include "gateway/cli/serve_command.h"
+
+#include <iostream>
+#include <memory>
+
+#include <spdlog/spdlog.h>
+
+#include "gateway/config/config_loader.h"
+#include "gateway/routing/route_store.h"
+#include "gateway/server/gateway_server.h"
+
+namespace kgate::cli {
+namespace {
+
+void add_config_options(CLI::App* cmd, gateway::ConfigFlags& f) {
+    cmd->add_option("--config", f.config_file, "YAML configuration file (flags given here win over it)");
+    cmd->add_option("--upstream", f.upstream, "bootstrap servers of the upstream cluster: HOST:PORT[,HOST:PORT...]");
+    cmd->add_option("--listen", f.listen, "bootstrap listener HOST:PORT (default 127.0.0.1:9092)");
+    cmd->add_option("--broker-ports", f.broker_ports, "port range FROM-TO for per-broker listeners (default: the 100 ports after the bootstrap port)");
+    cmd->add_option("--advertised-host", f.advertised_host, "host clients are told to connect to (default: the listen host)");
+    cmd->add_option("--state-dir", f.state_dir, "where routing state persists (default ./kgate-state)");
+    cmd->add_option("--log-level", f.log_level, "trace, debug, info, warn, error, critical or off");
+    cmd->add_option("--workers", f.workers, "event loops serving connections (default 1)");
+    cmd->add_option("--max-frame-size", f.max_frame_size, "largest Kafka frame accepted, in bytes (default 104857600)");
+    cmd->add_option("--connect-timeout-ms", f.connect_timeout_ms, "upstream connect timeout (default 5000)");
+    cmd->add_option("--drain-timeout-ms", f.drain_timeout_ms, "on SIGTERM/SIGINT, how long in-flight requests may take (default 10000)");
+    cmd->add_option("--metadata-refresh-ms", f.metadata_refresh_ms, "how often the broker list is refreshed (default 30000)");
+}
+
+gateway::GatewayConfig load_or_explain(const gateway::ConfigFlags& flags, bool& ok) {
+    std::vector<std::string> problems;
+    auto config = gateway::load_config(flags, problems);
+    ok = problems.empty();
+    for (const auto& p : problems) std::cerr << "kgate: " << p << "\n";
+    return config;
+}
+
+}  // namespace
+
+void add_serve_command(CLI::App& app) {
+    auto flags = std::make_shared<gateway::ConfigFlags>();
+    auto* cmd = app.add_subcommand("serve", "Run the gateway in front of an upstream Kafka cluster");
+    add_config_options(cmd, *flags);
+    cmd->callback([flags] {
+        bool ok = false;
+        auto config = load_or_explain(*flags, ok);
+        if (!ok) throw CLI::RuntimeError(2);
+        spdlog::set_level(spdlog::level::from_str(config.log_level));
+        try {
+            gateway::GatewayServer server(std::move(config));
+            const int status = server.run();
+            if (status != 0) throw CLI::RuntimeError(status);
+        } catch (const gateway::RouteStoreError& e) {
+            spdlog::critical("{}", e.what());
+            throw CLI::RuntimeError(1);
+        } catch (const boost::system::system_error& e) {
+            spdlog::critical("{}", e.what());
+            throw CLI::RuntimeError(1);
+        }
+    });
+}
+
+void add_check_config_command(CLI::App& app) {
+    auto flags = std::make_shared<gateway::ConfigFlags>();
+    auto* cmd = app.add_subcommand("check-config", "Validate a configuration and name every problem");
+    add_config_options(cmd, *flags);
+    cmd->callback([flags] {
+        bool ok = false;
+        const auto config = load_or_explain(*flags, ok);
+        if (!ok) throw CLI::RuntimeError(2);
+        std::cout << "configuration is valid: " << config.upstream.size() << " upstream bootstrap servers, listening on "
+                  << config.listen.to_string() << ", broker ports " << config.first_broker_port() << "-" << config.last_broker_port()
+                  << ", clients told " << config.client_host() << "\n";
+    });
+}
+
+}  // namespace kgate::cli

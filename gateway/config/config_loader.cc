@@ -1,0 +1,157 @@
+#include "gateway/config/config_loader.h"
+
+#include <set>
+
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
+
+namespace kgate::gateway {
+namespace {
+
+std::vector<HostPort> parse_upstream_list(const std::string& text, const std::string& where, std::vector<std::string>& problems) {
+    std::vector<HostPort> out;
+    std::size_t start = 0;
+    while (start <= text.size()) {
+        const auto comma = text.find(',', start);
+        const auto item = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+        if (!item.empty()) {
+            std::string error;
+            if (auto hp = parse_host_port(item, error)) out.push_back(std::move(*hp));
+            else problems.push_back(fmt::format("{}: {}", where, error));
+        }
+        if (comma == std::string::npos) break;
+        start = comma + 1;
+    }
+    return out;
+}
+
+template <class T>
+bool scalar(const YAML::Node& node, const std::string& where, T& out, std::vector<std::string>& problems) {
+    try {
+        out = node.as<T>();
+        return true;
+    } catch (const YAML::Exception&) {
+        problems.push_back(fmt::format("{}: \"{}\" is not a valid value", where, node.IsScalar() ? node.Scalar() : "(not a scalar)"));
+        return false;
+    }
+}
+
+void apply_yaml(GatewayConfig& c, const std::string& file, std::vector<std::string>& problems) {
+    YAML::Node root;
+    try {
+        root = YAML::LoadFile(file);
+    } catch (const YAML::Exception& e) {
+        problems.push_back(fmt::format("{}: {}", file, e.what()));
+        return;
+    }
+    if (!root.IsMap()) {
+        if (!root.IsNull()) problems.push_back(fmt::format("{}: the top level must be a mapping of settings", file));
+        return;
+    }
+    static const std::set<std::string> known = {"upstream", "listen", "broker-ports", "advertised-host", "state-dir", "log-level",
+                                                "workers", "max-frame-size", "max-inflight", "connect-timeout-ms",
+                                                "drain-timeout-ms", "metadata-refresh-ms", "overrides"};
+    for (const auto& kv : root) {
+        const auto key = kv.first.as<std::string>();
+        const std::string where = fmt::format("{}: {}", file, key);
+        const YAML::Node& v = kv.second;
+        if (!known.contains(key)) {
+            problems.push_back(fmt::format("{}: unknown setting \"{}\"", file, key));
+            continue;
+        }
+        std::string s;
+        if (key == "upstream") {
+            if (v.IsSequence()) {
+                c.upstream.clear();
+                for (const auto& item : v) {
+                    if (scalar(item, where, s, problems)) {
+                        auto list = parse_upstream_list(s, where, problems);
+                        c.upstream.insert(c.upstream.end(), list.begin(), list.end());
+                    }
+                }
+            } else if (scalar(v, where, s, problems)) {
+                c.upstream = parse_upstream_list(s, where, problems);
+            }
+        } else if (key == "listen") {
+            std::string error;
+            if (scalar(v, where, s, problems)) {
+                if (auto hp = parse_host_port(s, error)) c.listen = *hp;
+                else problems.push_back(fmt::format("{}: {}", where, error));
+            }
+        } else if (key == "broker-ports") {
+            std::string error;
+            if (scalar(v, where, s, problems) && !parse_port_range(s, c.broker_port_first, c.broker_port_last, error)) {
+                problems.push_back(fmt::format("{}: {}", where, error));
+            }
+        } else if (key == "advertised-host") {
+            scalar(v, where, c.advertised_host, problems);
+        } else if (key == "state-dir") {
+            scalar(v, where, c.state_dir, problems);
+        } else if (key == "log-level") {
+            scalar(v, where, c.log_level, problems);
+        } else if (key == "workers") {
+            scalar(v, where, c.workers, problems);
+        } else if (key == "max-frame-size") {
+            scalar(v, where, c.max_frame_size, problems);
+        } else if (key == "max-inflight") {
+            scalar(v, where, c.max_inflight, problems);
+        } else if (key == "connect-timeout-ms" || key == "drain-timeout-ms" || key == "metadata-refresh-ms") {
+            long ms = 0;
+            if (scalar(v, where, ms, problems)) {
+                auto& target = key == "connect-timeout-ms" ? c.connect_timeout : key == "drain-timeout-ms" ? c.drain_timeout : c.metadata_refresh;
+                target = std::chrono::milliseconds(ms);
+            }
+        } else if (key == "overrides") {
+            if (!v.IsSequence()) {
+                problems.push_back(fmt::format("{}: must be a list of {{node-id, upstream}}", where));
+                continue;
+            }
+            for (const auto& item : v) {
+                UpstreamOverride o;
+                std::string addr;
+                if (!item.IsMap() || !item["node-id"] || !item["upstream"]) {
+                    problems.push_back(fmt::format("{}: each entry needs node-id and upstream", where));
+                    continue;
+                }
+                if (!scalar(item["node-id"], where + ".node-id", o.node_id, problems)) continue;
+                if (!scalar(item["upstream"], where + ".upstream", addr, problems)) continue;
+                std::string error;
+                if (auto hp = parse_host_port(addr, error)) o.address = *hp;
+                else {
+                    problems.push_back(fmt::format("{}: node {}: {}", where, o.node_id, error));
+                    continue;
+                }
+                c.overrides.push_back(std::move(o));
+            }
+        }
+    }
+}
+
+}  // namespace
+
+GatewayConfig load_config(const ConfigFlags& f, std::vector<std::string>& problems) {
+    GatewayConfig c;
+    if (f.config_file) apply_yaml(c, *f.config_file, problems);
+    if (f.upstream) c.upstream = parse_upstream_list(*f.upstream, "--upstream", problems);
+    if (f.listen) {
+        std::string error;
+        if (auto hp = parse_host_port(*f.listen, error)) c.listen = *hp;
+        else problems.push_back("--listen: " + error);
+    }
+    if (f.broker_ports) {
+        std::string error;
+        if (!parse_port_range(*f.broker_ports, c.broker_port_first, c.broker_port_last, error)) problems.push_back("--broker-ports: " + error);
+    }
+    if (f.advertised_host) c.advertised_host = *f.advertised_host;
+    if (f.state_dir) c.state_dir = *f.state_dir;
+    if (f.log_level) c.log_level = *f.log_level;
+    if (f.workers) c.workers = *f.workers;
+    if (f.max_frame_size) c.max_frame_size = *f.max_frame_size;
+    if (f.connect_timeout_ms) c.connect_timeout = std::chrono::milliseconds(*f.connect_timeout_ms);
+    if (f.drain_timeout_ms) c.drain_timeout = std::chrono::milliseconds(*f.drain_timeout_ms);
+    if (f.metadata_refresh_ms) c.metadata_refresh = std::chrono::milliseconds(*f.metadata_refresh_ms);
+    for (auto& p : validate(c)) problems.push_back(std::move(p));
+    return c;
+}
+
+}  // namespace kgate::gateway

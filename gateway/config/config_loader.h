@@ -1,0 +1,31 @@
+#pragma once
+// Fills a GatewayConfig from a YAML file and from command-line flags.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "gateway/config/gateway_config.h"
+
+namespace kgate::gateway {
+
+// Flags as given on the command line: unset ones leave the file's or default value.
+struct ConfigFlags {
+    std::optional<std::string> config_file;
+    std::optional<std::string> upstream;  // comma-separated HOST:PORT list
+    std::optional<std::string> listen;
+    std::optional<std::string> broker_ports;
+    std::optional<std::string> advertised_host;
+    std::optional<std::string> state_dir;
+    std::optional<std::string> log_level;
+    std::optional<int> workers;
+    std::optional<std::size_t> max_frame_size;
+    std::optional<long> connect_timeout_ms;
+    std::optional<long> drain_timeout_ms;
+    std::optional<long> metadata_refresh_ms;
+};
+
+// Applies the YAML file (if any), then the flags. Every problem found is appended to
+// `problems` (naming the file, key or flag); the config is only usable when none were.
+GatewayConfig load_config(const ConfigFlags& flags, std::vector<std::string>& problems);
+
+}  // namespace kgate::gateway

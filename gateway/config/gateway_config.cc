@@ -1,0 +1,110 @@
+#include "gateway/config/gateway_config.h"
+
+#include <charconv>
+#include <set>
+
+#include <fmt/format.h>
+
+namespace kgate::gateway {
+namespace {
+
+bool parse_port(std::string_view s, std::uint16_t& port) {
+    unsigned v = 0;
+    const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (ec != std::errc() || end != s.data() + s.size() || v == 0 || v > 65535) return false;
+    port = static_cast<std::uint16_t>(v);
+    return true;
+}
+
+constexpr std::uint16_t kDefaultBrokerPorts = 100;
+
+}  // namespace
+
+std::optional<HostPort> parse_host_port(std::string_view text, std::string& error) {
+    HostPort hp;
+    std::string_view port;
+    if (text.starts_with('[')) {
+        const auto close = text.find(']');
+        if (close == std::string_view::npos || close + 1 >= text.size() || text[close + 1] != ':') {
+            error = fmt::format("\"{}\" is not [address]:port", text);
+            return std::nullopt;
+        }
+        hp.host = std::string(text.substr(1, close - 1));
+        port = text.substr(close + 2);
+    } else {
+        const auto colon = text.rfind(':');
+        if (colon == std::string_view::npos || colon == 0) {
+            error = fmt::format("\"{}\" is not host:port", text);
+            return std::nullopt;
+        }
+        hp.host = std::string(text.substr(0, colon));
+        port = text.substr(colon + 1);
+        if (hp.host.find(':') != std::string::npos) {
+            error = fmt::format("\"{}\": write IPv6 addresses as [address]:port", text);
+            return std::nullopt;
+        }
+    }
+    if (!parse_port(port, hp.port)) {
+        error = fmt::format("\"{}\": port must be 1-65535", text);
+        return std::nullopt;
+    }
+    return hp;
+}
+
+bool parse_port_range(std::string_view text, std::uint16_t& first, std::uint16_t& last, std::string& error) {
+    const auto dash = text.find('-');
+    if (dash == std::string_view::npos || !parse_port(text.substr(0, dash), first) || !parse_port(text.substr(dash + 1), last)) {
+        error = fmt::format("\"{}\" is not a port range FROM-TO (ports 1-65535)", text);
+        return false;
+    }
+    if (first > last) {
+        error = fmt::format("port range \"{}\" is backwards", text);
+        return false;
+    }
+    return true;
+}
+
+std::uint16_t GatewayConfig::first_broker_port() const {
+    if (broker_port_first != 0) return broker_port_first;
+    return listen.port < 65535 ? static_cast<std::uint16_t>(listen.port + 1) : listen.port;
+}
+
+std::uint16_t GatewayConfig::last_broker_port() const {
+    if (broker_port_last != 0) return broker_port_last;
+    const unsigned last = unsigned{first_broker_port()} + kDefaultBrokerPorts - 1;
+    return static_cast<std::uint16_t>(std::min(last, 65535u));
+}
+
+std::vector<std::string> validate(const GatewayConfig& c) {
+    std::vector<std::string> problems;
+    if (c.upstream.empty()) problems.emplace_back("upstream: at least one bootstrap server HOST:PORT is required");
+    if (c.listen.host.empty()) problems.emplace_back("listen: the host is empty");
+    if (c.client_host().empty() || c.client_host() == "0.0.0.0" || c.client_host() == "::") {
+        problems.emplace_back(fmt::format(
+            "advertised-host: clients cannot connect to \"{}\"; set the address clients should use", c.client_host()));
+    }
+    if ((c.broker_port_first == 0) != (c.broker_port_last == 0)) problems.emplace_back("broker-ports: give both ends of the range");
+    if (c.first_broker_port() <= c.listen.port && c.listen.port <= c.last_broker_port()) {
+        problems.emplace_back(fmt::format("broker-ports: {}-{} contains the bootstrap port {}", c.first_broker_port(),
+                                          c.last_broker_port(), c.listen.port));
+    }
+    if (c.workers < 1 || c.workers > 256) problems.emplace_back(fmt::format("workers: {} is not between 1 and 256", c.workers));
+    if (c.max_frame_size < 1024 || c.max_frame_size > 1024u * 1024 * 1024) {
+        problems.emplace_back(fmt::format("max-frame-size: {} is not between 1 KiB and 1 GiB", c.max_frame_size));
+    }
+    if (c.max_inflight < 1) problems.emplace_back("max-inflight: must be at least 1");
+    if (c.connect_timeout.count() <= 0) problems.emplace_back("connect-timeout-ms: must be positive");
+    if (c.drain_timeout.count() < 0) problems.emplace_back("drain-timeout-ms: must not be negative");
+    if (c.metadata_refresh.count() < 100) problems.emplace_back("metadata-refresh-ms: must be at least 100");
+    if (c.state_dir.empty()) problems.emplace_back("state-dir: must not be empty");
+    static const std::set<std::string> levels = {"trace", "debug", "info", "warn", "error", "critical", "off"};
+    if (!levels.contains(c.log_level)) problems.emplace_back(fmt::format("log-level: \"{}\" is not one of trace, debug, info, warn, error, critical, off", c.log_level));
+    std::set<std::int32_t> seen;
+    for (const auto& o : c.overrides) {
+        if (!seen.insert(o.node_id).second) problems.emplace_back(fmt::format("overrides: node {} appears twice", o.node_id));
+        if (o.address.host.empty() || o.address.port == 0) problems.emplace_back(fmt::format("overrides: node {} needs host:port", o.node_id));
+    }
+    return problems;
+}
+
+}  // namespace kgate::gateway

@@ -1,0 +1,51 @@
+#pragma once
+// Everything `kgate serve` is configured with. Built from defaults, then a YAML file, then
+// command-line flags (flags win); validated as a whole so every problem is named at once.
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "gateway/routing/host_port.h"
+
+namespace kgate::gateway {
+
+struct UpstreamOverride {
+    std::int32_t node_id = -1;
+    HostPort address;  // where the gateway reaches that broker instead of its advertised address
+};
+
+struct GatewayConfig {
+    std::vector<HostPort> upstream;               // bootstrap servers of the upstream cluster
+    HostPort listen{"127.0.0.1", 9092};           // the bootstrap listener
+    std::uint16_t broker_port_first = 0;          // per-broker listeners; 0: right after the bootstrap port
+    std::uint16_t broker_port_last = 0;
+    std::string advertised_host;                  // told to clients; empty: the listen host
+    std::string state_dir = "kgate-state";
+    std::string log_level = "info";
+    int workers = 1;
+    std::size_t max_frame_size = 100 * 1024 * 1024;
+    std::size_t max_inflight = 1000;              // per client connection
+    std::chrono::milliseconds connect_timeout{5000};
+    std::chrono::milliseconds drain_timeout{10000};
+    std::chrono::milliseconds metadata_refresh{30000};
+    std::vector<UpstreamOverride> overrides;
+
+    // The effective values of the defaults that depend on other settings.
+    std::uint16_t first_broker_port() const;
+    std::uint16_t last_broker_port() const;
+    std::string client_host() const { return advertised_host.empty() ? listen.host : advertised_host; }
+};
+
+// "host:port" or "[v6-address]:port". Returns nullopt and sets `error` when malformed.
+std::optional<HostPort> parse_host_port(std::string_view text, std::string& error);
+// "FROM-TO" port range.
+bool parse_port_range(std::string_view text, std::uint16_t& first, std::uint16_t& last, std::string& error);
+
+// Every problem with a configuration, each naming the setting; empty when it is valid.
+std::vector<std::string> validate(const GatewayConfig& config);
+
+}  // namespace kgate::gateway

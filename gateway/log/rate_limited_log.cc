@@ -1,0 +1,27 @@
+#include "gateway/log/rate_limited_log.h"
+
+#include <spdlog/spdlog.h>
+
+namespace kgate::gateway {
+
+void RateLimitedLog::warn(std::string_view message) {
+    const auto now = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
+    auto window = window_.load(std::memory_order_relaxed);
+    if (window != now && window_.compare_exchange_strong(window, now)) in_window_.store(0, std::memory_order_relaxed);
+    if (in_window_.fetch_add(1, std::memory_order_relaxed) >= per_second_) {
+        suppressed_.fetch_add(1, std::memory_order_relaxed);
+        return;
+    }
+    if (const auto held = suppressed_.exchange(0); held > 0) {
+        spdlog::warn("{} ({} similar messages suppressed)", message, held);
+    } else {
+        spdlog::warn("{}", message);
+    }
+}
+
+RateLimitedLog& bad_input_log() {
+    static RateLimitedLog log;
+    return log;
+}
+
+}  // namespace kgate::gateway

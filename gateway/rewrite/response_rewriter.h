@@ -1,0 +1,34 @@
+#pragma once
+// Replaces the broker addresses a response names with the addresses clients must use.
+// Pure functions over decoded bodies: no I/O, no state beyond what the mapper keeps.
+#include <cstdint>
+#include <string>
+
+#include "gateway/rewrite/address_mapper.h"
+#include "protocol/messages/any_message.h"
+
+namespace kgate::gateway {
+
+// True for the (API key, version) pairs whose response can name a broker address, or (Fetch
+// v11+) a broker clients could be sent to: those must be decoded and passed through
+// rewrite_response() before they reach a client. Unknown future versions of these APIs
+// answer true as well, so the caller decodes (and refuses) rather than forwarding blindly.
+bool response_needs_rewrite(std::int16_t api_key, std::int16_t api_version);
+
+struct RewriteOutcome {
+    int addresses_rewritten = 0;
+    // Empty on success. Otherwise the response may be partly rewritten and must not be sent.
+    std::string error;
+
+    bool ok() const { return error.empty(); }
+};
+
+// Rewrites, in place, every broker host/port `body` names into mapper.client_address(...),
+// keeping node ids, racks and everything else. Fetch responses also lose their
+// PreferredReadReplica (set to -1), so clients never follow a broker they cannot reach.
+// A body that needs no rewrite is left untouched. Stops with an error naming the API, node
+// id and address as soon as the mapper has no address for a broker.
+RewriteOutcome rewrite_response(protocol::messages::AnyResponse& body, std::int16_t api_key, std::int16_t api_version,
+                                AddressMapper& mapper);
+
+}  // namespace kgate::gateway

@@ -1,0 +1,26 @@
+#pragma once
+// One broker as the gateway routes it.
+#include <cstdint>
+#include <optional>
+
+#include "gateway/routing/host_port.h"
+
+namespace kgate::gateway {
+
+struct BrokerRoute {
+    std::int32_t node_id = -1;
+    // The address the broker advertises about itself (from upstream Metadata).
+    HostPort broker_advertised;
+    // "The broker says X, reach it at Y": set when the advertised address is unreachable
+    // from the gateway (e.g. a KoP broker that advertises a proxy's address).
+    std::optional<HostPort> upstream_override;
+    // The gateway listener that clients use for this broker.
+    std::uint16_t listen_port = 0;
+    // What clients are told in every response that names this broker.
+    HostPort client_advertised;
+
+    const HostPort& upstream() const { return upstream_override ? *upstream_override : broker_advertised; }
+    friend bool operator==(const BrokerRoute&, const BrokerRoute&) = default;
+};
+
+}  // namespace kgate::gateway

@@ -1,0 +1,142 @@
+#include "gateway/server/gateway_server.h"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "gateway/session/client_session.h"
+
+namespace kgate::gateway {
+namespace {
+
+awaitable<void> serve_connection(tcp::socket socket, ListenerTarget target, SessionServices& services, Worker& worker) {
+    ClientSession session(std::move(socket), target, services);
+    const auto it = worker.sessions.insert(worker.sessions.end(), &session);
+    try {
+        co_await session.run();
+    } catch (const std::exception& e) {
+        spdlog::error("conn {}: {}", session.id(), e.what());
+    }
+    worker.sessions.erase(it);
+}
+
+}  // namespace
+
+GatewayServer::GatewayServer(GatewayConfig config)
+    : config_(std::move(config)),
+      workers_(config_.workers),
+      routing_(config_, RouteStore(config_.state_dir)),
+      services_{config_, routing_, cluster_},
+      discovery_(config_, routing_, cluster_) {}
+
+bool GatewayServer::open_broker_listener(std::uint16_t port, std::int32_t node_id, std::string& error) {
+    return open_listener(port, ListenerTarget{false, node_id}, error);
+}
+
+bool GatewayServer::open_listener(std::uint16_t port, ListenerTarget target, std::string& error) {
+    if (stopping_) {
+        error = "shutting down";
+        return false;
+    }
+    error_code ec;
+    tcp::acceptor acceptor(control_);
+    const auto address = asio::ip::make_address(config_.listen.host, ec);
+    if (ec) {
+        error = fmt::format("listen address \"{}\": {}", config_.listen.host, ec.message());
+        return false;
+    }
+    const tcp::endpoint endpoint(address, port);
+    acceptor.open(endpoint.protocol(), ec);
+    if (!ec) acceptor.set_option(tcp::acceptor::reuse_address(true), ec);
+    if (!ec) acceptor.bind(endpoint, ec);
+    if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
+    if (ec) {
+        error = fmt::format("{}:{}: {}", config_.listen.host, port, ec.message());
+        return false;
+    }
+    std::lock_guard lock(listeners_mutex_);
+    tcp::acceptor& stored = listeners_.emplace_back(std::move(acceptor));
+    asio::co_spawn(control_, accept_loop(stored, target), asio::detached);
+    if (target.bootstrap) spdlog::info("bootstrap listener on {}:{}", config_.listen.host, port);
+    else spdlog::info("broker {} listener on {}:{}", target.node_id, config_.listen.host, port);
+    return true;
+}
+
+awaitable<void> GatewayServer::accept_loop(tcp::acceptor& acceptor, ListenerTarget target) {
+    for (;;) {
+        Worker& worker = workers_.next();
+        error_code ec;
+        tcp::socket socket = co_await acceptor.async_accept(worker.context, with_ec(ec));
+        if (ec == asio::error::operation_aborted || !acceptor.is_open()) co_return;
+        if (ec) {
+            // Out of file descriptors and the like: back off instead of spinning.
+            spdlog::warn("accept on port {}: {}", acceptor.local_endpoint(ec).port(), ec.message());
+            asio::steady_timer pause(control_, std::chrono::milliseconds(100));
+            co_await pause.async_wait(with_ec(ec));
+            continue;
+        }
+        socket.set_option(tcp::no_delay(true), ec);
+        asio::co_spawn(worker.context, serve_connection(std::move(socket), target, services_, worker), asio::detached);
+    }
+}
+
+void GatewayServer::on_ready() {
+    std::string error;
+    if (!open_listener(config_.listen.port, ListenerTarget{true, -1}, error)) {
+        spdlog::critical("cannot open the bootstrap listener: {}", error);
+        begin_shutdown(0);
+        return;
+    }
+    routing_.start_listening(*this);
+    spdlog::info("ready: {} brokers behind {}", routing_.snapshot()->routes().size(), config_.listen.to_string());
+}
+
+void GatewayServer::begin_shutdown(int signal_number) {
+    if (stopping_.exchange(true)) return;
+    if (signal_number != 0) spdlog::info("signal {}: draining connections (up to {} ms)", signal_number, config_.drain_timeout.count());
+    stop_discovery_.emit(asio::cancellation_type::all);
+    {
+        std::lock_guard lock(listeners_mutex_);
+        for (auto& l : listeners_) {
+            error_code ignored;
+            l.close(ignored);
+        }
+    }
+    for (auto& w : workers_.workers()) {
+        asio::post(w->context, [worker = w.get()] {
+            for (ClientSession* s : worker->sessions) s->drain();
+        });
+    }
+    asio::co_spawn(control_, finish_shutdown(), asio::detached);
+}
+
+awaitable<void> GatewayServer::finish_shutdown() {
+    const auto deadline = std::chrono::steady_clock::now() + config_.drain_timeout;
+    asio::steady_timer tick(control_);
+    while (services_.active_sessions.load() > 0 && std::chrono::steady_clock::now() < deadline) {
+        tick.expires_after(std::chrono::milliseconds(20));
+        error_code ec;
+        co_await tick.async_wait(with_ec(ec));
+    }
+    const int left = services_.active_sessions.load();
+    if (left > 0) spdlog::warn("drain timeout: closing {} connections", left);
+    workers_.stop(left > 0);
+    control_.stop();
+}
+
+int GatewayServer::run() {
+    routing_.restore();
+    workers_.start();
+    asio::signal_set signals(control_, SIGINT, SIGTERM);
+    signals.async_wait([this](const error_code& ec, int signal_number) {
+        if (!ec) begin_shutdown(signal_number);
+    });
+    asio::co_spawn(control_, discovery_.run([this] { on_ready(); }),
+                   asio::bind_cancellation_slot(stop_discovery_.slot(), asio::detached));
+    spdlog::info("kgate starting: upstream {}, {} workers", config_.upstream.front().to_string(), config_.workers);
+    control_.run();
+    workers_.join();
+    spdlog::info("kgate stopped");
+    return 0;
+}
+
+}  // namespace kgate::gateway

@@ -1,0 +1,49 @@
+#pragma once
+// Owns everything `kgate serve` runs: the control loop (signals, listeners, discovery), the
+// worker pool, the routing table and the cluster view; and shuts them down in order.
+#include <atomic>
+#include <list>
+#include <mutex>
+
+#include "gateway/config/gateway_config.h"
+#include "gateway/net/asio.h"
+#include "gateway/routing/routing_table.h"
+#include "gateway/server/worker_pool.h"
+#include "gateway/session/session_services.h"
+#include "gateway/upstream/cluster_discovery.h"
+
+namespace kgate::gateway {
+
+class GatewayServer : public ListenerOpener {
+public:
+    explicit GatewayServer(GatewayConfig config);
+
+    // Runs until SIGINT/SIGTERM; returns the process exit status. Throws on start-up errors.
+    int run();
+
+    bool open_broker_listener(std::uint16_t port, std::int32_t node_id, std::string& error) override;
+
+private:
+    bool open_listener(std::uint16_t port, ListenerTarget target, std::string& error);
+    awaitable<void> accept_loop(tcp::acceptor& acceptor, ListenerTarget target);
+    void on_ready();
+    void begin_shutdown(int signal_number);
+    awaitable<void> finish_shutdown();
+
+    GatewayConfig config_;
+    // Workers are declared first so they are destroyed last: the control loop's pending
+    // accepts hold sockets that belong to worker contexts.
+    WorkerPool workers_;
+    asio::io_context control_{1};
+    RoutingTable routing_;
+    Published<ClusterView> cluster_{std::make_shared<const ClusterView>()};
+    SessionServices services_;
+    ClusterDiscovery discovery_;
+    asio::cancellation_signal stop_discovery_;
+
+    std::mutex listeners_mutex_;
+    std::list<tcp::acceptor> listeners_;  // stable addresses for the accept loops
+    std::atomic<bool> stopping_{false};
+};
+
+}  // namespace kgate::gateway

@@ -1,0 +1,305 @@
+#include "gateway/session/client_session.h"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "gateway/log/rate_limited_log.h"
+#include "gateway/net/frame_errors.h"
+#include "gateway/net/frame_io.h"
+#include "gateway/rewrite/api_versions_clamp.h"
+#include "gateway/rewrite/response_rewriter.h"
+#include "gateway/upstream/connect.h"
+#include "protocol/codec/api_table.h"
+
+namespace kgate::gateway {
+namespace {
+
+namespace msg = protocol::messages;
+
+constexpr std::int16_t kProduce = 0;
+constexpr std::int16_t kSaslHandshake = 17;
+constexpr std::int16_t kApiVersions = 18;
+
+std::string describe(const tcp::socket& s) {
+    error_code ec;
+    const auto ep = s.remote_endpoint(ec);
+    return ec ? std::string("?") : fmt::format("{}:{}", ep.address().to_string(), ep.port());
+}
+
+// acks of a Produce request older than the codec decodes (v0-2): right after the v1 header.
+std::optional<std::int16_t> legacy_produce_acks(std::span<const std::byte> frame) {
+    protocol::Reader r(frame);
+    msg::RequestHeader header;
+    std::int16_t acks = 0;
+    if (!header.decode(r, 1) || !r.read_int16(acks)) return std::nullopt;
+    return acks;
+}
+
+// Raw SASL tokens follow a v0 SaslHandshake until the client sends a Kafka request again.
+bool looks_like_request(std::span<const std::byte> frame) {
+    const auto prefix = protocol::peek_request_prefix(frame);
+    if (!prefix) return false;
+    const auto* api = protocol::find_api(prefix->api_key);
+    return api != nullptr && api->can_decode(prefix->api_version) && protocol::decode_request(frame);
+}
+
+}  // namespace
+
+ClientSession::ClientSession(tcp::socket client, ListenerTarget target, SessionServices& services)
+    : client_(std::move(client)),
+      upstream_(client_.get_executor()),
+      target_(target),
+      services_(services),
+      mapper_(services.routing),
+      cluster_(services.cluster),
+      id_(services.next_session_id.fetch_add(1)),
+      peer_(describe(client_)),
+      writer_wake_(client_.get_executor()),
+      reader_wake_(client_.get_executor()) {
+    services_.active_sessions.fetch_add(1);
+}
+
+awaitable<void> ClientSession::run() {
+    using namespace asio::experimental::awaitable_operators;
+    if (co_await connect_upstream()) {
+        spdlog::debug("conn {} from {}: upstream {}", id_, peer_, upstream_name_);
+        co_await (read_requests() && write_responses());
+    }
+    close("done");
+    services_.active_sessions.fetch_sub(1);
+}
+
+void ClientSession::drain() {
+    draining_ = true;
+    // Shutting the receive side wakes the reader with end-of-stream without touching a write
+    // in progress: the writer still answers everything in flight.
+    error_code ignored;
+    client_.shutdown(tcp::socket::shutdown_receive, ignored);
+}
+
+awaitable<bool> ClientSession::connect_upstream() {
+    const auto& config = services_.config;
+    std::vector<HostPort> candidates;
+    const auto snapshot = services_.routing.snapshot();
+    if (!target_.bootstrap) {
+        const auto* route = snapshot->find(target_.node_id);
+        if (route == nullptr) {
+            spdlog::warn("conn {} from {}: broker {} has no route any more", id_, peer_, target_.node_id);
+            co_return false;
+        }
+        candidates.push_back(route->upstream());
+    } else {
+        // Any healthy broker will do: start at a rotating position so load spreads.
+        const auto routes = snapshot->routes();
+        const auto start = services_.bootstrap_round_robin.fetch_add(1);
+        for (std::size_t i = 0; i < routes.size(); ++i) candidates.push_back(routes[(start + i) % routes.size()].upstream());
+        candidates.insert(candidates.end(), config.upstream.begin(), config.upstream.end());
+    }
+    for (const auto& c : candidates) {
+        upstream_ = tcp::socket(client_.get_executor());
+        if (auto ec = co_await connect_with_timeout(upstream_, c, config.connect_timeout)) {
+            spdlog::warn("conn {} from {}: upstream {}: {}", id_, peer_, c.to_string(), ec.message());
+            continue;
+        }
+        upstream_name_ = c.to_string();
+        co_return true;
+    }
+    co_return false;
+}
+
+awaitable<void> ClientSession::wait(asio::steady_timer& timer) {
+    timer.expires_at(asio::steady_timer::time_point::max());
+    error_code ec;
+    co_await timer.async_wait(with_ec(ec));
+}
+
+void ClientSession::close(std::string_view why) {
+    if (closed_) return;
+    closed_ = true;
+    spdlog::debug("conn {} from {}: closing ({})", id_, peer_, why);
+    error_code ignored;
+    client_.shutdown(tcp::socket::shutdown_both, ignored);
+    client_.close(ignored);
+    upstream_.close(ignored);
+    wake(writer_wake_);
+    wake(reader_wake_);
+}
+
+void ClientSession::bad_input(std::string_view what) {
+    bad_input_log().warn(fmt::format("conn {} from {}: {}; closing the connection", id_, peer_, what));
+    close("bad input");
+}
+
+bool ClientSession::admit_request(std::span<const std::byte> frame, InFlight& entry, bool& forward, bool& expect_response) {
+    const auto prefix = protocol::peek_request_prefix(frame);
+    if (!prefix) {
+        bad_input("malformed request header: " + prefix.error().to_string());
+        return false;
+    }
+    entry.correlation_id = prefix->correlation_id;
+    entry.api_key = prefix->api_key;
+    entry.api_version = prefix->api_version;
+    const auto* api = protocol::find_api(prefix->api_key);
+    if (api == nullptr) {
+        bad_input(fmt::format("unknown API key {}", prefix->api_key));
+        return false;
+    }
+    if (prefix->api_key == kApiVersions) {
+        // Answered here: the client must see what the gateway and every broker support, and a
+        // v5 request's cluster and node check must never reach one broker unchanged.
+        entry.kind = InFlight::Kind::local;
+        entry.local_frame = api_versions_answer(frame, prefix->correlation_id);
+        forward = false;
+        expect_response = true;
+        return true;
+    }
+    // Only what the gateway advertises is routed: a controller-only API could carry addresses
+    // the rewriter does not know about.
+    if (!cluster_.get().advertised.contains(prefix->api_key)) {
+        bad_input(fmt::format("{} (key {}) is not offered through the gateway", api->name, prefix->api_key));
+        return false;
+    }
+    forward = true;
+    expect_response = true;
+    if (api->can_decode(prefix->api_version)) {
+        const auto decoded = protocol::decode_request(frame);
+        if (!decoded) {
+            bad_input(fmt::format("{} v{} request does not decode: {}", api->name, prefix->api_version, decoded.error().to_string()));
+            return false;
+        }
+        if (prefix->api_key == kProduce) expect_response = std::get<msg::ProduceRequest>(decoded->body).acks != 0;
+    } else if (prefix->api_key == kProduce && prefix->api_version < api->min_version) {
+        // Produce v0-2: older than the codec, still forwarded (brokers keep advertising them).
+        const auto acks = legacy_produce_acks(frame);
+        if (!acks) {
+            bad_input(fmt::format("Produce v{} request header does not decode", prefix->api_version));
+            return false;
+        }
+        expect_response = *acks != 0;
+    } else {
+        bad_input(fmt::format("{} v{} is not supported (the gateway knows {} to {})", api->name, prefix->api_version, api->min_version,
+                              api->max_decodable_version));
+        return false;
+    }
+    entry.sasl_handshake_v0 = prefix->api_key == kSaslHandshake && prefix->api_version == 0;
+    return true;
+}
+
+std::vector<std::byte> ClientSession::api_versions_answer(std::span<const std::byte> frame, std::int32_t correlation_id) {
+    const auto& view = cluster_.get();
+    const auto prefix = protocol::peek_request_prefix(frame);
+    const std::int16_t asked = prefix ? prefix->api_version : 0;
+    std::int16_t max_supported = 0;
+    if (auto it = view.advertised.find(kApiVersions); it != view.advertised.end()) max_supported = it->second.max;
+    msg::ResponseHeader header;
+    header.correlation_id = correlation_id;
+    msg::ApiVersionsResponse body;
+    std::int16_t body_version = asked;
+    if (asked > max_supported) {
+        body = unsupported_api_versions_response(view.advertised);  // KIP-511: a v0 body
+        body_version = 0;
+    } else {
+        body = build_api_versions_response(view.advertised, view.template_response, asked);
+    }
+    std::vector<std::byte> out(header.encoded_size(0) + body.encoded_size(body_version));
+    protocol::Writer w(out);
+    header.encode(w, 0);  // the ApiVersions response header is always v0
+    body.encode(w, body_version);
+    return out;
+}
+
+awaitable<void> ClientSession::read_requests() {
+    const auto& config = services_.config;
+    std::vector<std::byte> frame;
+    while (!closed_ && !draining_) {
+        while (inflight_.size() >= config.max_inflight && !closed_) co_await wait(reader_wake_);
+        if (closed_) break;
+        if (auto ec = co_await read_frame(client_, frame, config.max_frame_size)) {
+            if (ec.category() == frame_category()) bad_input(ec.message());
+            break;  // end of stream, a reset, or drain()'s cancel
+        }
+        InFlight entry;
+        bool forward = true;
+        bool expect_response = true;
+        if (sasl_raw_tokens_ && !looks_like_request(frame)) {
+            entry.kind = InFlight::Kind::raw;
+        } else {
+            sasl_raw_tokens_ = false;
+            if (!admit_request(frame, entry, forward, expect_response)) break;
+        }
+        if (expect_response) {
+            inflight_.push_back(std::move(entry));
+            wake(writer_wake_);
+        }
+        if (forward) {
+            if (auto ec = co_await write_frame(upstream_, frame)) {
+                spdlog::info("conn {} from {}: upstream {} write failed: {}", id_, peer_, upstream_name_, ec.message());
+                close("upstream write failed");
+                break;
+            }
+        }
+    }
+    reader_done_ = true;
+    wake(writer_wake_);
+}
+
+awaitable<bool> ClientSession::deliver_response(InFlight& entry, std::vector<std::byte>& frame) {
+    if (entry.kind == InFlight::Kind::raw) co_return !(co_await write_frame(client_, frame));
+    protocol::Reader r(frame);
+    std::int32_t correlation_id = 0;
+    if (!r.read_int32(correlation_id) || correlation_id != entry.correlation_id) {
+        spdlog::warn("conn {}: upstream {} answered correlation id {} where {} was expected; closing", id_, upstream_name_,
+                     correlation_id, entry.correlation_id);
+        co_return false;
+    }
+    if (entry.sasl_handshake_v0) {
+        std::int16_t handshake_error = -1;
+        if (r.read_int16(handshake_error) && handshake_error == 0) sasl_raw_tokens_ = true;
+    }
+    if (!response_needs_rewrite(entry.api_key, entry.api_version)) co_return !(co_await write_frame(client_, frame));
+
+    auto decoded = protocol::decode_response(entry.api_key, entry.api_version, frame);
+    if (!decoded) {
+        // Forwarding it could leak a broker address the gateway failed to see: refuse.
+        spdlog::error("conn {}: upstream {} sent an undecodable {} v{} response: {}; closing", id_, upstream_name_,
+                      protocol::find_api(entry.api_key)->name, entry.api_version, decoded.error().to_string());
+        co_return false;
+    }
+    mapper_.set_authoritative(entry.api_key == msg::MetadataResponse::api_key);
+    const auto outcome = rewrite_response(decoded->body, entry.api_key, decoded->body_version, mapper_);
+    if (!outcome.ok()) {
+        spdlog::error("conn {}: {}; closing", id_, outcome.error);
+        co_return false;
+    }
+    const auto bytes = protocol::encode_response(*decoded);
+    if (!bytes) {
+        spdlog::error("conn {}: rewritten {} response cannot be encoded; closing", id_, protocol::find_api(entry.api_key)->name);
+        co_return false;
+    }
+    co_return !(co_await write_frame(client_, *bytes));
+}
+
+awaitable<void> ClientSession::write_responses() {
+    const auto& config = services_.config;
+    std::vector<std::byte> frame;
+    while (!closed_) {
+        while (inflight_.empty() && !reader_done_ && !closed_) co_await wait(writer_wake_);
+        if (closed_ || inflight_.empty()) break;
+        InFlight& entry = inflight_.front();
+        bool ok = true;
+        if (entry.kind == InFlight::Kind::local) {
+            ok = !(co_await write_frame(client_, entry.local_frame));
+        } else if (auto ec = co_await read_frame(upstream_, frame, config.max_frame_size)) {
+            spdlog::info("conn {} from {}: upstream {} closed: {}", id_, peer_, upstream_name_, ec.message());
+            ok = false;
+        } else {
+            ok = co_await deliver_response(entry, frame);
+        }
+        if (!ok) break;
+        inflight_.pop_front();
+        wake(reader_wake_);
+    }
+    close(reader_done_ ? "client finished" : "upstream or client failed");
+}
+
+}  // namespace kgate::gateway

@@ -1,0 +1,77 @@
+#pragma once
+// One client connection and its upstream connection, both on the same worker thread.
+//
+// A reader coroutine takes client requests in order: each is decoded (bad input closes the
+// connection), answered locally (ApiVersions) or forwarded upstream as its original bytes.
+// A writer coroutine returns answers in request order: upstream responses are matched by
+// correlation id, rewritten when they name brokers, forwarded untouched otherwise. The
+// in-flight queue is bounded, so a slow side stops the other from reading: memory stays
+// bounded by max-inflight and the frame size.
+#include <cstdint>
+#include <deque>
+#include <string>
+#include <vector>
+
+#include "gateway/net/asio.h"
+#include "gateway/session/routing_address_mapper.h"
+#include "gateway/session/session_services.h"
+#include "protocol/codec/frame_codec.h"
+
+namespace kgate::gateway {
+
+class ClientSession {
+public:
+    ClientSession(tcp::socket client, ListenerTarget target, SessionServices& services);
+    ClientSession(const ClientSession&) = delete;
+    ClientSession& operator=(const ClientSession&) = delete;
+
+    awaitable<void> run();
+    // Stop taking requests; the ones in flight are still answered. Call on this session's thread.
+    void drain();
+
+    std::uint64_t id() const { return id_; }
+
+private:
+    struct InFlight {
+        enum class Kind { upstream, local, raw };
+        Kind kind = Kind::upstream;
+        std::int32_t correlation_id = 0;
+        std::int16_t api_key = 0;
+        std::int16_t api_version = 0;
+        bool sasl_handshake_v0 = false;
+        std::vector<std::byte> local_frame;  // Kind::local: the answer, ready to send
+    };
+
+    awaitable<bool> connect_upstream();
+    awaitable<void> read_requests();
+    awaitable<void> write_responses();
+    // Decides what to do with one request frame; false when the connection must close.
+    bool admit_request(std::span<const std::byte> frame, InFlight& entry, bool& forward, bool& expect_response);
+    std::vector<std::byte> api_versions_answer(std::span<const std::byte> frame, std::int32_t correlation_id);
+    awaitable<bool> deliver_response(InFlight& entry, std::vector<std::byte>& frame);
+
+    awaitable<void> wait(asio::steady_timer& timer);
+    static void wake(asio::steady_timer& timer) { timer.cancel(); }
+    void close(std::string_view why);
+    void bad_input(std::string_view what);
+
+    tcp::socket client_;
+    tcp::socket upstream_;
+    ListenerTarget target_;
+    SessionServices& services_;
+    RoutingAddressMapper mapper_;
+    Cached<ClusterView> cluster_;
+    std::uint64_t id_;
+    std::string peer_;
+    std::string upstream_name_;
+
+    std::deque<InFlight> inflight_;
+    asio::steady_timer writer_wake_;
+    asio::steady_timer reader_wake_;
+    bool reader_done_ = false;
+    bool closed_ = false;
+    bool draining_ = false;
+    bool sasl_raw_tokens_ = false;  // after a v0 SaslHandshake: raw SASL frames, no headers
+};
+
+}  // namespace kgate::gateway

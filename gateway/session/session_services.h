@@ -1,0 +1,28 @@
+#pragma once
+// What every client session uses from the server. All of it outlives every session.
+#include <atomic>
+#include <cstdint>
+
+#include "gateway/config/gateway_config.h"
+#include "gateway/routing/published.h"
+#include "gateway/routing/routing_table.h"
+#include "gateway/upstream/cluster_view.h"
+
+namespace kgate::gateway {
+
+struct SessionServices {
+    const GatewayConfig& config;
+    RoutingTable& routing;
+    const Published<ClusterView>& cluster;
+    std::atomic<std::uint64_t> next_session_id{1};
+    std::atomic<std::uint64_t> bootstrap_round_robin{0};
+    std::atomic<int> active_sessions{0};
+};
+
+// Which listener a client came in on.
+struct ListenerTarget {
+    bool bootstrap = true;
+    std::int32_t node_id = -1;  // for a broker listener
+};
+
+}  // namespace kgate::gateway

@@ -1,0 +1,130 @@
+#include "gateway/upstream/cluster_discovery.h"
+
+#include <algorithm>
+#include <vector>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "gateway/upstream/broker_call.h"
+#include "gateway/upstream/connect.h"
+#include "protocol/codec/api_table.h"
+
+namespace kgate::gateway {
+namespace {
+
+namespace msg = protocol::messages;
+constexpr std::int16_t kUnsupportedVersion = 35;
+
+std::int16_t metadata_version(const ApiRanges& broker) {
+    const auto* api = protocol::find_api(msg::MetadataRequest::api_key);
+    std::int16_t v = api->max_version;
+    if (auto it = broker.find(msg::MetadataRequest::api_key); it != broker.end()) v = std::min(v, it->second.max);
+    return std::max<std::int16_t>(v, 1);
+}
+
+}  // namespace
+
+awaitable<std::optional<ApiRanges>> ClusterDiscovery::fetch_versions(tcp::socket& socket, msg::ApiVersionsResponse* full) {
+    std::string error;
+    msg::ApiVersionsRequest v3;
+    v3.client_software_name = "kgate";
+    v3.client_software_version = "0.1.0";
+    const msg::AnyRequest req = v3;
+    const msg::AnyRequest req_v0 = msg::ApiVersionsRequest{};
+    auto resp = co_await call_broker(socket, req, 3, next_correlation_++, config_.max_frame_size, error);
+    // A broker that does not know v3 answers UNSUPPORTED_VERSION with a v0 body; some
+    // implementations (librdkafka's mock) send a body no layout describes. Either way, v0.
+    if (!resp || std::get<msg::ApiVersionsResponse>(resp->body).error_code == kUnsupportedVersion) {
+        resp = co_await call_broker(socket, req_v0, 0, next_correlation_++, config_.max_frame_size, error);
+    }
+    if (!resp) {
+        spdlog::warn("ApiVersions: {}", error);
+        co_return std::nullopt;
+    }
+    const auto& body = std::get<msg::ApiVersionsResponse>(resp->body);
+    if (body.error_code != 0) {
+        spdlog::warn("ApiVersions answered error {}", body.error_code);
+        co_return std::nullopt;
+    }
+    if (full != nullptr) *full = body;
+    co_return ranges_of(body);
+}
+
+awaitable<bool> ClusterDiscovery::refresh() {
+    auto executor = co_await asio::this_coro::executor;
+    // Bootstrap servers first, then brokers already known, for when the bootstrap list is stale.
+    std::vector<HostPort> candidates = config_.upstream;
+    for (const auto& r : routing_.snapshot()->routes()) candidates.push_back(r.upstream());
+
+    std::optional<msg::MetadataResponse> metadata;
+    msg::ApiVersionsResponse template_response;
+    for (const auto& target : candidates) {
+        tcp::socket socket(executor);
+        if (auto ec = co_await connect_with_timeout(socket, target, config_.connect_timeout)) {
+            spdlog::warn("upstream {}: {}", target.to_string(), ec.message());
+            continue;
+        }
+        auto versions = co_await fetch_versions(socket, &template_response);
+        if (!versions) continue;
+        msg::MetadataRequest brokers_only;
+        brokers_only.topics.emplace();  // no topics: only the broker list is wanted
+        brokers_only.allow_auto_topic_creation = false;
+        const msg::AnyRequest req = brokers_only;
+        std::string error;
+        auto resp = co_await call_broker(socket, req, metadata_version(*versions), next_correlation_++, config_.max_frame_size, error);
+        if (!resp) {
+            spdlog::warn("Metadata from {}: {}", target.to_string(), error);
+            continue;
+        }
+        metadata = std::get<msg::MetadataResponse>(std::move(resp->body));
+        break;
+    }
+    if (!metadata) co_return false;
+
+    ClusterView view;
+    view.template_response = template_response;
+    for (const auto& b : metadata->brokers) {
+        std::string error;
+        if (b.port < 1 || b.port > 65535) {
+            spdlog::warn("broker {} advertises port {}: ignored", b.node_id, b.port);
+            continue;
+        }
+        auto route = routing_.ensure(b.node_id, HostPort{b.host, static_cast<std::uint16_t>(b.port)}, true, error);
+        if (!route) {
+            spdlog::error("broker {}: {}", b.node_id, error);
+            continue;
+        }
+        tcp::socket socket(executor);
+        if (auto ec = co_await connect_with_timeout(socket, route->upstream(), config_.connect_timeout)) {
+            spdlog::warn("broker {} at {}: {}", b.node_id, route->upstream().to_string(), ec.message());
+            continue;
+        }
+        if (auto versions = co_await fetch_versions(socket, nullptr)) view.broker_versions[b.node_id] = std::move(*versions);
+    }
+    if (view.broker_versions.empty()) co_return false;
+    std::vector<ApiRanges> all;
+    for (const auto& [id, ranges] : view.broker_versions) all.push_back(ranges);
+    view.advertised = clamp_api_versions(all);
+    view.known = true;
+    view_.publish(std::make_shared<const ClusterView>(std::move(view)));
+    co_return true;
+}
+
+awaitable<void> ClusterDiscovery::run(std::function<void()> ready) {
+    asio::steady_timer timer(co_await asio::this_coro::executor);
+    bool announced = false;
+    for (;;) {
+        const bool ok = co_await refresh();
+        if (ok && !announced) {
+            announced = true;
+            ready();
+        }
+        timer.expires_after(announced ? config_.metadata_refresh : std::chrono::milliseconds(1000));
+        error_code ec;
+        co_await timer.async_wait(with_ec(ec));
+        if (ec) co_return;  // cancelled: shutting down
+    }
+}
+
+}  // namespace kgate::gateway
