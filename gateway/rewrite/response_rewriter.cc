@@ -77,11 +77,14 @@ public:
                                          api_version_, node_id, address_text(host, static_cast<std::int32_t>(port)));
             return false;
         }
+        if (host != mapped->host || static_cast<std::int32_t>(port) != mapped->port) outcome_.changed = true;
         host = mapped->host;
         port = static_cast<Port>(mapped->port);
         ++outcome_.addresses_rewritten;
         return true;
     }
+
+    void note_change() { outcome_.changed = true; }
 
     // Every element's host/port, with its node id taken from the member `id`.
     template <class Item>
@@ -136,7 +139,12 @@ void rewrite_body(FetchResponse& m, std::int16_t version, AddressRewriter& rw) {
     if (kFetchPreferredReplica.contains(version)) {
         // A follower the client would have to reach directly: fetch from the leader instead.
         for (auto& topic : m.responses) {
-            for (auto& partition : topic.partitions) partition.preferred_read_replica = -1;
+            for (auto& partition : topic.partitions) {
+                if (partition.preferred_read_replica != -1) {
+                    partition.preferred_read_replica = -1;
+                    rw.note_change();
+                }
+            }
         }
     }
     if (kFetchEndpoints.contains(version)) rw.rewrite_each(m.node_endpoints, &FetchResponse::NodeEndpoint::node_id);

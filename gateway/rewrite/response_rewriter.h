@@ -17,6 +17,9 @@ bool response_needs_rewrite(std::int16_t api_key, std::int16_t api_version);
 
 struct RewriteOutcome {
     int addresses_rewritten = 0;
+    // Whether any byte of the response has to change. When not, the caller can forward the
+    // original frame instead of re-encoding (and copying) it: most Fetch responses.
+    bool changed = false;
     // Empty on success. Otherwise the response may be partly rewritten and must not be sent.
     std::string error;
 

@@ -83,6 +83,7 @@ void GatewayServer::on_ready() {
     std::string error;
     if (!open_listener(config_.listen.port, ListenerTarget{true, -1}, error)) {
         spdlog::critical("cannot open the bootstrap listener: {}", error);
+        exit_status_ = 1;
         begin_shutdown(0);
         return;
     }
@@ -136,7 +137,7 @@ int GatewayServer::run() {
     control_.run();
     workers_.join();
     spdlog::info("kgate stopped");
-    return 0;
+    return exit_status_;
 }
 
 }  // namespace kgate::gateway

@@ -44,6 +44,7 @@ private:
     std::mutex listeners_mutex_;
     std::list<tcp::acceptor> listeners_;  // stable addresses for the accept loops
     std::atomic<bool> stopping_{false};
+    int exit_status_ = 0;  // non-zero when start-up failed after run() began
 };
 
 }  // namespace kgate::gateway

@@ -271,6 +271,7 @@ awaitable<bool> ClientSession::deliver_response(InFlight& entry, std::vector<std
         spdlog::error("conn {}: {}; closing", id_, outcome.error);
         co_return false;
     }
+    if (!outcome.changed) co_return !(co_await write_frame(client_, frame));
     const auto bytes = protocol::encode_response(*decoded);
     if (!bytes) {
         spdlog::error("conn {}: rewritten {} response cannot be encoded; closing", id_, protocol::find_api(entry.api_key)->name);

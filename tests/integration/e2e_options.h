@@ -1,0 +1,40 @@
+// Command-line options of kgate-e2e: one subcommand (produce or consume) and its flags.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <set>
+#include <string>
+
+namespace kgate::e2e {
+
+struct Options {
+  std::string command;            // "produce" or "consume"
+  std::string label;              // names the run in the summary line
+  std::string bootstrap;          // the gateway's bootstrap listener
+  std::string topic = "orders";
+  std::string run_id;             // tags every value; other runs' messages are skipped
+  std::uint16_t gateway_first = 0;  // every broker a client sees must be in this port range
+  std::uint16_t gateway_last = 0;
+  std::set<std::string> upstream;   // mock broker addresses a client must never see
+  int timeout_s = 60;
+
+  // produce
+  int count = 0;
+  int keys = 120;
+  int duration_ms = 0;            // 0: as fast as the client goes, else paced evenly
+  bool strict = false;            // no client error events at all (transport errors included)
+  std::string started_file;       // created once the first message is delivered
+
+  // consume
+  std::string group;
+  int consumers = 1;
+  int expect = 0;
+};
+
+// Parses argv; on failure returns nullopt with `error` set.
+std::optional<Options> parse_options(int argc, char** argv, std::string& error);
+
+void print_usage();
+
+}  // namespace kgate::e2e

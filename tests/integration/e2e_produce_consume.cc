@@ -1,0 +1,30 @@
+// kgate-e2e: the client side of the gateway's end-to-end tests (run_gateway_e2e.sh).
+//
+//   kgate-e2e produce --bootstrap GW --run-id R --gateway-ports A-B --upstream MOCK_LIST --count N ...
+//   kgate-e2e consume --bootstrap GW --run-id R --gateway-ports A-B --upstream MOCK_LIST --group G --expect N ...
+//
+// Each prints one summary line and exits 0 when every check passed, 1 when one failed,
+// 2 for usage errors.
+#include <cstdio>
+#include <exception>
+
+#include "e2e_consumer.h"
+#include "e2e_options.h"
+#include "e2e_producer.h"
+
+int main(int argc, char** argv) {
+  using namespace kgate::e2e;
+  std::string error;
+  const auto options = parse_options(argc, argv, error);
+  if (!options) {
+    std::fprintf(stderr, "kgate-e2e: %s\n", error.c_str());
+    print_usage();
+    return 2;
+  }
+  try {
+    return options->command == "produce" ? run_produce(*options) : run_consume(*options);
+  } catch (const std::exception& e) {
+    std::printf("%s[%s]: FAILED: %s\n", options->command.c_str(), options->label.c_str(), e.what());
+    return 1;
+  }
+}
