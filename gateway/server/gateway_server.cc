@@ -1,5 +1,8 @@
 #include "gateway/server/gateway_server.h"
 
+#include <csignal>
+#include <functional>
+
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
@@ -128,13 +131,21 @@ int GatewayServer::run() {
     routing_.restore();
     workers_.start();
     asio::signal_set signals(control_, SIGINT, SIGTERM);
-    signals.async_wait([this](const error_code& ec, int signal_number) {
-        if (!ec) begin_shutdown(signal_number);
-    });
+    // Keeps catching: a second signal while draining must not kill the process mid-drain.
+    std::function<void(const error_code&, int)> on_signal = [&](const error_code& ec, int signal_number) {
+        if (ec) return;
+        begin_shutdown(signal_number);
+        signals.async_wait(on_signal);
+    };
+    signals.async_wait(on_signal);
     asio::co_spawn(control_, discovery_.run([this] { on_ready(); }),
                    asio::bind_cancellation_slot(stop_discovery_.slot(), asio::detached));
     spdlog::info("kgate starting: upstream {}, {} workers", config_.upstream.front().to_string(), config_.workers);
     control_.run();
+    // signal_set's destructor restores the default actions: a late signal would then end
+    // the process with 143 instead of the clean exit that is under way.
+    std::signal(SIGINT, SIG_IGN);
+    std::signal(SIGTERM, SIG_IGN);
     workers_.join();
     spdlog::info("kgate stopped");
     return exit_status_;
