@@ -7,7 +7,7 @@
 #include <cstddef>
 #include <span>
 
-#include "unique_fd.h"
+#include "common/unique_fd.h"
 
 namespace kgate::capture {
 

@@ -13,7 +13,7 @@
 
 #include "connection_tap.h"
 #include "frame_recorder.h"
-#include "unique_fd.h"
+#include "common/unique_fd.h"
 
 namespace kgate::capture {
 

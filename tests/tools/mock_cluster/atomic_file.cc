@@ -8,7 +8,7 @@
 #include <string>
 #include <system_error>
 
-#include "unique_fd.h"
+#include "common/unique_fd.h"
 
 namespace kgate::mockcluster {
 namespace {

@@ -13,7 +13,7 @@
 
 #include "command.h"
 #include "line_splitter.h"
-#include "unique_fd.h"
+#include "common/unique_fd.h"
 
 namespace kgate::mockcluster {
 

@@ -2,7 +2,7 @@
 // for them together with its sockets and no signal handler is needed.
 #pragma once
 
-#include "unique_fd.h"
+#include "common/unique_fd.h"
 
 namespace kgate::mockcluster {
 

@@ -1,11 +1,11 @@
-// Owning wrapper for a POSIX file descriptor.
+// Owns one POSIX file descriptor; closes it exactly once. Shared by the test tools.
 #pragma once
 
 #include <unistd.h>
 
 #include <utility>
 
-namespace kgate::capture {
+namespace kgate::tools {
 
 class UniqueFd {
  public:
@@ -23,6 +23,9 @@ class UniqueFd {
   [[nodiscard]] int get() const noexcept { return fd_; }
   [[nodiscard]] bool valid() const noexcept { return fd_ >= 0; }
 
+  // Gives up ownership without closing.
+  [[nodiscard]] int release() noexcept { return std::exchange(fd_, -1); }
+
   void reset(int fd = -1) noexcept {
     if (fd_ >= 0) ::close(fd_);
     fd_ = fd;
@@ -32,4 +35,12 @@ class UniqueFd {
   int fd_ = -1;
 };
 
-}  // namespace kgate::capture
+}  // namespace kgate::tools
+
+// The tools' own namespaces use it unqualified.
+namespace kgate::capture {
+using tools::UniqueFd;
+}
+namespace kgate::mockcluster {
+using tools::UniqueFd;
+}
