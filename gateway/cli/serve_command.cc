@@ -24,6 +24,7 @@ void add_config_options(CLI::App* cmd, gateway::ConfigFlags& f) {
     cmd->add_option("--max-frame-size", f.max_frame_size, "largest Kafka frame accepted, in bytes (default 104857600)");
     cmd->add_option("--connect-timeout-ms", f.connect_timeout_ms, "upstream connect timeout (default 5000)");
     cmd->add_option("--drain-timeout-ms", f.drain_timeout_ms, "on SIGTERM/SIGINT, how long in-flight requests may take (default 10000)");
+    cmd->add_option("--http-listen", f.http_listen, "HTTP endpoints /healthz /readyz /routes /metrics on HOST:PORT (default 127.0.0.1:19191; \"off\" disables)");
     cmd->add_option("--metadata-refresh-ms", f.metadata_refresh_ms, "how often the broker list is refreshed (default 30000)");
 }
 

@@ -50,7 +50,7 @@ void apply_yaml(GatewayConfig& c, const std::string& file, std::vector<std::stri
     }
     static const std::set<std::string> known = {"upstream", "listen", "broker-ports", "advertised-host", "state-dir", "log-level",
                                                 "workers", "max-frame-size", "max-inflight", "connect-timeout-ms",
-                                                "drain-timeout-ms", "metadata-refresh-ms", "overrides"};
+                                                "drain-timeout-ms", "metadata-refresh-ms", "overrides", "http-listen"};
     for (const auto& kv : root) {
         const auto key = kv.first.as<std::string>();
         const std::string where = fmt::format("{}: {}", file, key);
@@ -81,6 +81,12 @@ void apply_yaml(GatewayConfig& c, const std::string& file, std::vector<std::stri
         } else if (key == "broker-ports") {
             std::string error;
             if (scalar(v, where, s, problems) && !parse_port_range(s, c.broker_port_first, c.broker_port_last, error)) {
+                problems.push_back(fmt::format("{}: {}", where, error));
+            }
+        } else if (key == "http-listen") {
+            std::string error;
+            if (v.IsNull()) c.http_listen.reset();  // "http-listen:" with no value
+            else if (scalar(v, where, s, problems) && !parse_http_listen(s, c.http_listen, error)) {
                 problems.push_back(fmt::format("{}: {}", where, error));
             }
         } else if (key == "advertised-host") {
@@ -141,6 +147,10 @@ GatewayConfig load_config(const ConfigFlags& f, std::vector<std::string>& proble
     if (f.broker_ports) {
         std::string error;
         if (!parse_port_range(*f.broker_ports, c.broker_port_first, c.broker_port_last, error)) problems.push_back("--broker-ports: " + error);
+    }
+    if (f.http_listen) {
+        std::string error;
+        if (!parse_http_listen(*f.http_listen, c.http_listen, error)) problems.push_back("--http-listen: " + error);
     }
     if (f.advertised_host) c.advertised_host = *f.advertised_host;
     if (f.state_dir) c.state_dir = *f.state_dir;

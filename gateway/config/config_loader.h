@@ -22,6 +22,7 @@ struct ConfigFlags {
     std::optional<long> connect_timeout_ms;
     std::optional<long> drain_timeout_ms;
     std::optional<long> metadata_refresh_ms;
+    std::optional<std::string> http_listen;  // HOST:PORT, or "" / "off"
 };
 
 // Applies the YAML file (if any), then the flags. Every problem found is appended to

@@ -51,6 +51,17 @@ std::optional<HostPort> parse_host_port(std::string_view text, std::string& erro
     return hp;
 }
 
+bool parse_http_listen(std::string_view text, std::optional<HostPort>& out, std::string& error) {
+    if (text.empty() || text == "off") {
+        out.reset();
+        return true;
+    }
+    auto hp = parse_host_port(text, error);
+    if (!hp) return false;
+    out = std::move(*hp);
+    return true;
+}
+
 bool parse_port_range(std::string_view text, std::uint16_t& first, std::uint16_t& last, std::string& error) {
     const auto dash = text.find('-');
     if (dash == std::string_view::npos || !parse_port(text.substr(0, dash), first) || !parse_port(text.substr(dash + 1), last)) {
@@ -87,6 +98,13 @@ std::vector<std::string> validate(const GatewayConfig& c) {
     if (c.first_broker_port() <= c.listen.port && c.listen.port <= c.last_broker_port()) {
         problems.emplace_back(fmt::format("broker-ports: {}-{} contains the bootstrap port {}", c.first_broker_port(),
                                           c.last_broker_port(), c.listen.port));
+    }
+    if (c.http_listen) {
+        if (c.http_listen->host.empty()) problems.emplace_back("http-listen: the host is empty");
+        // A broker port the HTTP listener holds is skipped like any busy port; the bootstrap one cannot be.
+        if (c.http_listen->port == c.listen.port) {
+            problems.emplace_back(fmt::format("http-listen: port {} is the bootstrap port", c.http_listen->port));
+        }
     }
     if (c.workers < 1 || c.workers > 256) problems.emplace_back(fmt::format("workers: {} is not between 1 and 256", c.workers));
     if (c.max_frame_size < 1024 || c.max_frame_size > 1024u * 1024 * 1024) {

@@ -33,6 +33,8 @@ struct GatewayConfig {
     std::chrono::milliseconds drain_timeout{10000};
     std::chrono::milliseconds metadata_refresh{30000};
     std::vector<UpstreamOverride> overrides;
+    // Operator HTTP endpoints (/healthz, /readyz, /routes, /metrics); nullopt: disabled.
+    std::optional<HostPort> http_listen = HostPort{"127.0.0.1", 19191};
 
     // The effective values of the defaults that depend on other settings.
     std::uint16_t first_broker_port() const;
@@ -42,6 +44,8 @@ struct GatewayConfig {
 
 // "host:port" or "[v6-address]:port". Returns nullopt and sets `error` when malformed.
 std::optional<HostPort> parse_host_port(std::string_view text, std::string& error);
+// The http-listen setting: HOST:PORT, or "" / "off" to disable (nullopt). False on a bad value.
+bool parse_http_listen(std::string_view text, std::optional<HostPort>& out, std::string& error);
 // "FROM-TO" port range.
 bool parse_port_range(std::string_view text, std::uint16_t& first, std::uint16_t& last, std::string& error);
 

@@ -11,7 +11,10 @@
 namespace kgate::gateway {
 namespace {
 
-awaitable<void> serve_connection(tcp::socket socket, ListenerTarget target, SessionServices& services, Worker& worker) {
+awaitable<void> serve_connection(tcp::socket socket, ListenerTarget target, SessionServices& services, Worker& worker,
+                                 GatewayMetrics& metrics) {
+    const std::string listener = GatewayMetrics::listener_label(target.bootstrap, target.node_id);
+    metrics.connection_opened(listener);
     ClientSession session(std::move(socket), target, services);
     const auto it = worker.sessions.insert(worker.sessions.end(), &session);
     try {
@@ -20,6 +23,7 @@ awaitable<void> serve_connection(tcp::socket socket, ListenerTarget target, Sess
         spdlog::error("conn {}: {}", session.id(), e.what());
     }
     worker.sessions.erase(it);
+    metrics.connection_closed(listener);
 }
 
 }  // namespace
@@ -28,7 +32,7 @@ GatewayServer::GatewayServer(GatewayConfig config)
     : config_(std::move(config)),
       workers_(config_.workers),
       routing_(config_, RouteStore(config_.state_dir)),
-      services_{config_, routing_, cluster_},
+      services_{config_, routing_, cluster_, metrics_},
       discovery_(config_, routing_, cluster_) {}
 
 bool GatewayServer::open_broker_listener(std::uint16_t port, std::int32_t node_id, std::string& error) {
@@ -78,7 +82,7 @@ awaitable<void> GatewayServer::accept_loop(tcp::acceptor& acceptor, ListenerTarg
             continue;
         }
         socket.set_option(tcp::no_delay(true), ec);
-        asio::co_spawn(worker.context, serve_connection(std::move(socket), target, services_, worker), asio::detached);
+        asio::co_spawn(worker.context, serve_connection(std::move(socket), target, services_, worker, metrics_), asio::detached);
     }
 }
 
@@ -91,13 +95,19 @@ void GatewayServer::on_ready() {
         return;
     }
     routing_.start_listening(*this);
+    listening_ = true;
     spdlog::info("ready: {} brokers behind {}", routing_.snapshot()->routes().size(), config_.listen.to_string());
+}
+
+HttpContext GatewayServer::http_context() const {
+    return HttpContext{listening_.load(), cluster_.load()->known, stopping_.load(), routing_.snapshot(), &metrics_.registry()};
 }
 
 void GatewayServer::begin_shutdown(int signal_number) {
     if (stopping_.exchange(true)) return;
     if (signal_number != 0) spdlog::info("signal {}: draining connections (up to {} ms)", signal_number, config_.drain_timeout.count());
     stop_discovery_.emit(asio::cancellation_type::all);
+    http_.stop();
     {
         std::lock_guard lock(listeners_mutex_);
         for (auto& l : listeners_) {
@@ -129,6 +139,11 @@ awaitable<void> GatewayServer::finish_shutdown() {
 
 int GatewayServer::run() {
     routing_.restore();
+    if (config_.http_listen) {
+        // Not fatal: the Kafka traffic matters more than the operator endpoints.
+        std::string error;
+        if (!http_.start(*config_.http_listen, error)) spdlog::error("HTTP endpoints disabled: {}", error);
+    }
     workers_.start();
     asio::signal_set signals(control_, SIGINT, SIGTERM);
     // Keeps catching: a second signal while draining must not kill the process mid-drain.

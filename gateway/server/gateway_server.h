@@ -6,6 +6,8 @@
 #include <mutex>
 
 #include "gateway/config/gateway_config.h"
+#include "gateway/http/http_server.h"
+#include "gateway/metrics/gateway_metrics.h"
 #include "gateway/net/asio.h"
 #include "gateway/routing/routing_table.h"
 #include "gateway/server/worker_pool.h"
@@ -27,6 +29,7 @@ private:
     bool open_listener(std::uint16_t port, ListenerTarget target, std::string& error);
     awaitable<void> accept_loop(tcp::acceptor& acceptor, ListenerTarget target);
     void on_ready();
+    HttpContext http_context() const;
     void begin_shutdown(int signal_number);
     awaitable<void> finish_shutdown();
 
@@ -40,6 +43,10 @@ private:
     SessionServices services_;
     ClusterDiscovery discovery_;
     asio::cancellation_signal stop_discovery_;
+    GatewayMetrics metrics_;
+    // After control_, so it is destroyed first: its acceptor belongs to the control loop.
+    HttpServer http_{control_, [this] { return http_context(); }};
+    std::atomic<bool> listening_{false};  // on_ready() opened the listeners
 
     std::mutex listeners_mutex_;
     std::list<tcp::acceptor> listeners_;  // stable addresses for the accept loops

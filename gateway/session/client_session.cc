@@ -125,7 +125,8 @@ void ClientSession::close(std::string_view why) {
     wake(reader_wake_);
 }
 
-void ClientSession::bad_input(std::string_view what) {
+void ClientSession::bad_input(std::string_view what, RejectReason reason) {
+    services_.metrics.on_rejected(reason);
     bad_input_log().warn(fmt::format("conn {} from {}: {}; closing the connection", id_, peer_, what));
     close("bad input");
 }
@@ -133,7 +134,7 @@ void ClientSession::bad_input(std::string_view what) {
 bool ClientSession::admit_request(std::span<const std::byte> frame, InFlight& entry, bool& forward, bool& expect_response) {
     const auto prefix = protocol::peek_request_prefix(frame);
     if (!prefix) {
-        bad_input("malformed request header: " + prefix.error().to_string());
+        bad_input("malformed request header: " + prefix.error().to_string(), RejectReason::malformed_header);
         return false;
     }
     entry.correlation_id = prefix->correlation_id;
@@ -141,7 +142,7 @@ bool ClientSession::admit_request(std::span<const std::byte> frame, InFlight& en
     entry.api_version = prefix->api_version;
     const auto* api = protocol::find_api(prefix->api_key);
     if (api == nullptr) {
-        bad_input(fmt::format("unknown API key {}", prefix->api_key));
+        bad_input(fmt::format("unknown API key {}", prefix->api_key), RejectReason::unknown_api);
         return false;
     }
     if (prefix->api_key == kApiVersions) {
@@ -156,7 +157,7 @@ bool ClientSession::admit_request(std::span<const std::byte> frame, InFlight& en
     // Only what the gateway advertises is routed: a controller-only API could carry addresses
     // the rewriter does not know about.
     if (!cluster_.get().advertised.contains(prefix->api_key)) {
-        bad_input(fmt::format("{} (key {}) is not offered through the gateway", api->name, prefix->api_key));
+        bad_input(fmt::format("{} (key {}) is not offered through the gateway", api->name, prefix->api_key), RejectReason::unknown_api);
         return false;
     }
     forward = true;
@@ -164,7 +165,8 @@ bool ClientSession::admit_request(std::span<const std::byte> frame, InFlight& en
     if (api->can_decode(prefix->api_version)) {
         const auto decoded = protocol::decode_request(frame);
         if (!decoded) {
-            bad_input(fmt::format("{} v{} request does not decode: {}", api->name, prefix->api_version, decoded.error().to_string()));
+            bad_input(fmt::format("{} v{} request does not decode: {}", api->name, prefix->api_version, decoded.error().to_string()),
+                      RejectReason::undecodable);
             return false;
         }
         if (prefix->api_key == kProduce) expect_response = std::get<msg::ProduceRequest>(decoded->body).acks != 0;
@@ -172,13 +174,14 @@ bool ClientSession::admit_request(std::span<const std::byte> frame, InFlight& en
         // Produce v0-2: older than the codec, still forwarded (brokers keep advertising them).
         const auto acks = legacy_produce_acks(frame);
         if (!acks) {
-            bad_input(fmt::format("Produce v{} request header does not decode", prefix->api_version));
+            bad_input(fmt::format("Produce v{} request header does not decode", prefix->api_version), RejectReason::malformed_header);
             return false;
         }
         expect_response = *acks != 0;
     } else {
         bad_input(fmt::format("{} v{} is not supported (the gateway knows {} to {})", api->name, prefix->api_version, api->min_version,
-                              api->max_decodable_version));
+                              api->max_decodable_version),
+                  RejectReason::unsupported_version);
         return false;
     }
     entry.sasl_handshake_v0 = prefix->api_key == kSaslHandshake && prefix->api_version == 0;
@@ -215,7 +218,9 @@ awaitable<void> ClientSession::read_requests() {
         while (inflight_.size() >= config.max_inflight && !closed_) co_await wait(reader_wake_);
         if (closed_) break;
         if (auto ec = co_await read_frame(client_, frame, config.max_frame_size)) {
-            if (ec.category() == frame_category()) bad_input(ec.message());
+            if (ec.category() == frame_category()) {
+                bad_input(ec.message(), ec == FrameErrc::too_large ? RejectReason::too_large : RejectReason::malformed_header);
+            }
             break;  // end of stream, a reset, or drain()'s cancel
         }
         InFlight entry;
@@ -226,12 +231,15 @@ awaitable<void> ClientSession::read_requests() {
         } else {
             sasl_raw_tokens_ = false;
             if (!admit_request(frame, entry, forward, expect_response)) break;
+            services_.metrics.on_request(entry.api_key, entry.api_version);
         }
+        entry.sent = std::chrono::steady_clock::now();
         if (expect_response) {
             inflight_.push_back(std::move(entry));
             wake(writer_wake_);
         }
         if (forward) {
+            services_.metrics.on_bytes(Direction::client_to_broker, frame.size() + 4);
             if (auto ec = co_await write_frame(upstream_, frame)) {
                 spdlog::info("conn {} from {}: upstream {} write failed: {}", id_, peer_, upstream_name_, ec.message());
                 close("upstream write failed");
@@ -244,7 +252,9 @@ awaitable<void> ClientSession::read_requests() {
 }
 
 awaitable<bool> ClientSession::deliver_response(InFlight& entry, std::vector<std::byte>& frame) {
+    services_.metrics.on_bytes(Direction::broker_to_client, frame.size() + 4);
     if (entry.kind == InFlight::Kind::raw) co_return !(co_await write_frame(client_, frame));
+    services_.metrics.on_latency(entry.api_key, std::chrono::duration<double>(std::chrono::steady_clock::now() - entry.sent).count());
     protocol::Reader r(frame);
     std::int32_t correlation_id = 0;
     if (!r.read_int32(correlation_id) || correlation_id != entry.correlation_id) {
@@ -272,6 +282,7 @@ awaitable<bool> ClientSession::deliver_response(InFlight& entry, std::vector<std
         co_return false;
     }
     if (!outcome.changed) co_return !(co_await write_frame(client_, frame));
+    services_.metrics.on_rewrite(entry.api_key);
     const auto bytes = protocol::encode_response(*decoded);
     if (!bytes) {
         spdlog::error("conn {}: rewritten {} response cannot be encoded; closing", id_, protocol::find_api(entry.api_key)->name);

@@ -7,6 +7,7 @@
 // correlation id, rewritten when they name brokers, forwarded untouched otherwise. The
 // in-flight queue is bounded, so a slow side stops the other from reading: memory stays
 // bounded by max-inflight and the frame size.
+#include <chrono>
 #include <cstdint>
 #include <deque>
 #include <string>
@@ -39,6 +40,7 @@ private:
         std::int16_t api_key = 0;
         std::int16_t api_version = 0;
         bool sasl_handshake_v0 = false;
+        std::chrono::steady_clock::time_point sent;  // for the upstream latency metric
         std::vector<std::byte> local_frame;  // Kind::local: the answer, ready to send
     };
 
@@ -53,7 +55,7 @@ private:
     awaitable<void> wait(asio::steady_timer& timer);
     static void wake(asio::steady_timer& timer) { timer.cancel(); }
     void close(std::string_view why);
-    void bad_input(std::string_view what);
+    void bad_input(std::string_view what, RejectReason reason);
 
     tcp::socket client_;
     tcp::socket upstream_;

@@ -4,6 +4,7 @@
 #include <cstdint>
 
 #include "gateway/config/gateway_config.h"
+#include "gateway/metrics/gateway_metrics.h"
 #include "gateway/routing/published.h"
 #include "gateway/routing/routing_table.h"
 #include "gateway/upstream/cluster_view.h"
@@ -14,6 +15,7 @@ struct SessionServices {
     const GatewayConfig& config;
     RoutingTable& routing;
     const Published<ClusterView>& cluster;
+    GatewayMetrics& metrics;
     std::atomic<std::uint64_t> next_session_id{1};
     std::atomic<std::uint64_t> bootstrap_round_robin{0};
     std::atomic<int> active_sessions{0};

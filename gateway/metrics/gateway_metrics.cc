@@ -1,0 +1,120 @@
+#include "gateway/metrics/gateway_metrics.h"
+
+#include <algorithm>
+
+#include "protocol/codec/api_table.h"
+
+namespace kgate::gateway {
+namespace {
+
+constexpr std::size_t kVersionSlots = 32;
+
+std::size_t api_slots() {
+    std::int16_t max_key = 0;
+    for (const auto& api : protocol::all_apis()) max_key = std::max(max_key, api.key);
+    return static_cast<std::size_t>(max_key) + 1;
+}
+
+std::string api_label(std::int16_t api_key) {
+    if (const auto* api = protocol::find_api(api_key)) return std::string(api->name);
+    return std::to_string(api_key);
+}
+
+const prometheus::Histogram::BucketBoundaries& latency_buckets() {
+    static const prometheus::Histogram::BucketBoundaries buckets{0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
+                                                                 0.1,    0.25,  0.5,    1.0,   2.5,  5.0};
+    return buckets;
+}
+
+}  // namespace
+
+GatewayMetrics::GatewayMetrics()
+    : registry_(std::make_shared<prometheus::Registry>()),
+      connections_(prometheus::BuildGauge().Name("kgate_client_connections").Help("Open client connections per listener").Register(*registry_)),
+      connections_total_family_(prometheus::BuildCounter().Name("kgate_client_connections_total").Help("Client connections accepted").Register(*registry_)),
+      requests_(prometheus::BuildCounter().Name("kgate_requests_total").Help("Client requests by API and version").Register(*registry_)),
+      rejected_family_(prometheus::BuildCounter().Name("kgate_rejected_frames_total").Help("Client frames refused, by reason").Register(*registry_)),
+      rewrites_(prometheus::BuildCounter().Name("kgate_rewrites_total").Help("Responses rewritten to gateway addresses").Register(*registry_)),
+      bytes_family_(prometheus::BuildCounter().Name("kgate_bytes_total").Help("Kafka bytes forwarded, by direction").Register(*registry_)),
+      latency_(prometheus::BuildHistogram().Name("kgate_upstream_latency_seconds").Help("Time from forwarding a request to its broker response").Register(*registry_)),
+      connections_total_(connections_total_family_.Add({})),
+      request_slots_(api_slots() * kVersionSlots),
+      rewrite_slots_(api_slots()),
+      latency_slots_(api_slots()) {
+    // Fixed label sets are created up front so they read 0 before anything happens.
+    static constexpr std::array<const char*, 5> reasons{"too_large", "malformed_header", "unknown_api", "unsupported_version", "undecodable"};
+    for (std::size_t i = 0; i < reasons.size(); ++i) rejected_[i] = &rejected_family_.Add({{"reason", reasons[i]}});
+    bytes_[0] = &bytes_family_.Add({{"direction", "client_to_broker"}});
+    bytes_[1] = &bytes_family_.Add({{"direction", "broker_to_client"}});
+}
+
+std::string GatewayMetrics::listener_label(bool bootstrap, std::int32_t node_id) {
+    return bootstrap ? std::string("bootstrap") : std::to_string(node_id);
+}
+
+void GatewayMetrics::connection_opened(std::string_view listener) {
+    // Per connection, not per request: Family::Add's lookup under its mutex is acceptable here.
+    connections_.Add({{"listener", std::string(listener)}}).Increment();
+    connections_total_.Increment();
+}
+
+void GatewayMetrics::connection_closed(std::string_view listener) {
+    connections_.Add({{"listener", std::string(listener)}}).Decrement();
+}
+
+template <class T, class... Args>
+T& GatewayMetrics::cached(std::vector<std::atomic<T*>>& slots, std::size_t index, prometheus::Family<T>& family,
+                          const prometheus::Labels& labels, Args&&... args) {
+    if (T* hit = slots[index].load(std::memory_order_acquire)) return *hit;
+    std::lock_guard lock(add_mutex_);
+    T* made = &family.Add(labels, std::forward<Args>(args)...);  // Add returns the existing child for equal labels
+    slots[index].store(made, std::memory_order_release);
+    return *made;
+}
+
+prometheus::Counter& GatewayMetrics::request_counter(std::int16_t api_key, std::int16_t version) {
+    const bool in_table = api_key >= 0 && version >= 0 && static_cast<std::size_t>(version) < kVersionSlots &&
+                          static_cast<std::size_t>(api_key) < rewrite_slots_.size();
+    const std::size_t index = in_table ? static_cast<std::size_t>(api_key) * kVersionSlots + static_cast<std::size_t>(version) : 0;
+    if (in_table) {
+        if (auto* hit = request_slots_[index].load(std::memory_order_acquire)) return *hit;
+    }
+    const prometheus::Labels labels{{"api", api_label(api_key)}, {"version", std::to_string(version)}};
+    if (!in_table) return requests_.Add(labels);  // out of the table: rare, so the locked path is fine
+    return cached(request_slots_, index, requests_, labels);
+}
+
+void GatewayMetrics::on_request(std::int16_t api_key, std::int16_t version) {
+    request_counter(api_key, version).Increment();
+}
+
+void GatewayMetrics::on_rejected(RejectReason reason) {
+    rejected_[static_cast<std::size_t>(reason)]->Increment();
+}
+
+void GatewayMetrics::on_rewrite(std::int16_t api_key) {
+    if (api_key < 0 || static_cast<std::size_t>(api_key) >= rewrite_slots_.size()) {
+        rewrites_.Add({{"api", api_label(api_key)}}).Increment();
+        return;
+    }
+    const auto index = static_cast<std::size_t>(api_key);
+    if (auto* hit = rewrite_slots_[index].load(std::memory_order_acquire)) return hit->Increment();
+    cached(rewrite_slots_, index, rewrites_, {{"api", api_label(api_key)}}).Increment();
+}
+
+void GatewayMetrics::on_bytes(Direction direction, std::uint64_t n) {
+    bytes_[static_cast<std::size_t>(direction)]->Increment(static_cast<double>(n));
+}
+
+void GatewayMetrics::on_latency(std::int16_t api_key, double seconds) {
+    // prometheus-cpp 1.0's Histogram::Observe takes a per-child mutex: one per api, rarely contended.
+    if (api_key < 0 || static_cast<std::size_t>(api_key) >= latency_slots_.size()) {
+        latency_.Add({{"api", api_label(api_key)}}, latency_buckets()).Observe(seconds);
+        return;
+    }
+    const auto index = static_cast<std::size_t>(api_key);
+    if (auto* hit = latency_slots_[index].load(std::memory_order_acquire)) return hit->Observe(seconds);
+    cached(latency_slots_, index, latency_, {{"api", api_label(api_key)}}, latency_buckets()).Observe(seconds);
+}
+
+}  // namespace kgate::gateway

@@ -1,0 +1,74 @@
+#pragma once
+// The gateway's Prometheus metrics: owns the registry and every family. Sessions call the
+// on_* methods from worker threads; each resolves to a labelled child that was looked up
+// before (a fixed array, or a per-api slot filled on first use) and then one atomic update.
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <prometheus/counter.h>
+#include <prometheus/family.h>
+#include <prometheus/gauge.h>
+#include <prometheus/histogram.h>
+#include <prometheus/registry.h>
+
+namespace kgate::gateway {
+
+enum class RejectReason { too_large, malformed_header, unknown_api, unsupported_version, undecodable };
+enum class Direction { client_to_broker, broker_to_client };
+
+class GatewayMetrics {
+public:
+    GatewayMetrics();
+    GatewayMetrics(const GatewayMetrics&) = delete;
+    GatewayMetrics& operator=(const GatewayMetrics&) = delete;
+
+    // The listener label: "bootstrap" or the broker's node id.
+    static std::string listener_label(bool bootstrap, std::int32_t node_id);
+
+    // Once per client connection (on accept and when it ends).
+    void connection_opened(std::string_view listener);
+    void connection_closed(std::string_view listener);
+
+    // Per request/response; safe from any thread.
+    void on_request(std::int16_t api_key, std::int16_t version);
+    void on_rejected(RejectReason reason);
+    void on_rewrite(std::int16_t api_key);
+    void on_bytes(Direction direction, std::uint64_t n);
+    void on_latency(std::int16_t api_key, double seconds);
+
+    const prometheus::Registry& registry() const { return *registry_; }
+
+private:
+    // Labelled children per api key (and version) are created on first use and cached as
+    // atomic pointers: Family::Add takes a mutex, the cached path does not.
+    prometheus::Counter& request_counter(std::int16_t api_key, std::int16_t version);
+    template <class T, class... Args>
+    T& cached(std::vector<std::atomic<T*>>& slots, std::size_t index, prometheus::Family<T>& family,
+              const prometheus::Labels& labels, Args&&... args);
+
+    std::shared_ptr<prometheus::Registry> registry_;
+    prometheus::Family<prometheus::Gauge>& connections_;
+    prometheus::Family<prometheus::Counter>& connections_total_family_;
+    prometheus::Family<prometheus::Counter>& requests_;
+    prometheus::Family<prometheus::Counter>& rejected_family_;
+    prometheus::Family<prometheus::Counter>& rewrites_;
+    prometheus::Family<prometheus::Counter>& bytes_family_;
+    prometheus::Family<prometheus::Histogram>& latency_;
+
+    prometheus::Counter& connections_total_;
+    std::array<prometheus::Counter*, 5> rejected_{};
+    std::array<prometheus::Counter*, 2> bytes_{};
+
+    std::mutex add_mutex_;  // serializes first-use creation of cached children
+    std::vector<std::atomic<prometheus::Counter*>> request_slots_;  // [api_key * kVersionSlots + version]
+    std::vector<std::atomic<prometheus::Counter*>> rewrite_slots_;  // [api_key]
+    std::vector<std::atomic<prometheus::Histogram*>> latency_slots_;  // [api_key]
+};
+
+}  // namespace kgate::gateway

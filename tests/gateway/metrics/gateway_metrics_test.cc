@@ -1,0 +1,92 @@
+#include "gateway/metrics/gateway_metrics.h"
+
+#include <thread>
+#include <vector>
+
+#include <gtest/gtest.h>
+#include <prometheus/text_serializer.h>
+
+namespace kgate::gateway {
+namespace {
+
+std::string text_of(const GatewayMetrics& m) { return prometheus::TextSerializer().Serialize(m.registry().Collect()); }
+
+bool has_line(const std::string& text, const std::string& line) {
+    return text.find("\n" + line + "\n") != std::string::npos;
+}
+
+TEST(GatewayMetrics, FixedLabelsReadZeroFromTheStart) {
+    GatewayMetrics m;
+    const auto t = text_of(m);
+    EXPECT_TRUE(has_line(t, "kgate_client_connections_total 0")) << t;
+    for (const char* reason : {"too_large", "malformed_header", "unknown_api", "unsupported_version", "undecodable"}) {
+        EXPECT_TRUE(has_line(t, std::string("kgate_rejected_frames_total{reason=\"") + reason + "\"} 0")) << reason;
+    }
+    EXPECT_TRUE(has_line(t, "kgate_bytes_total{direction=\"client_to_broker\"} 0"));
+    EXPECT_TRUE(has_line(t, "kgate_bytes_total{direction=\"broker_to_client\"} 0"));
+}
+
+TEST(GatewayMetrics, ConnectionsPerListener) {
+    GatewayMetrics m;
+    m.connection_opened(GatewayMetrics::listener_label(true, -1));
+    m.connection_opened(GatewayMetrics::listener_label(false, 1834119876));
+    m.connection_opened("bootstrap");
+    m.connection_closed("bootstrap");
+    const auto t = text_of(m);
+    EXPECT_TRUE(has_line(t, "kgate_client_connections{listener=\"bootstrap\"} 1")) << t;
+    EXPECT_TRUE(has_line(t, "kgate_client_connections{listener=\"1834119876\"} 1")) << t;
+    EXPECT_TRUE(has_line(t, "kgate_client_connections_total 3")) << t;
+}
+
+TEST(GatewayMetrics, RequestsRejectionsRewritesAndBytes) {
+    GatewayMetrics m;
+    m.on_request(3, 12);  // Metadata v12
+    m.on_request(3, 12);
+    m.on_request(0, 9);   // Produce v9
+    m.on_request(9999, 1);  // a key the codec does not know still counts
+    m.on_rejected(RejectReason::unknown_api);
+    m.on_rewrite(3);
+    m.on_bytes(Direction::client_to_broker, 100);
+    m.on_bytes(Direction::broker_to_client, 250);
+    m.on_bytes(Direction::broker_to_client, 50);
+    const auto t = text_of(m);
+    EXPECT_TRUE(has_line(t, "kgate_requests_total{api=\"Metadata\",version=\"12\"} 2")) << t;
+    EXPECT_TRUE(has_line(t, "kgate_requests_total{api=\"Produce\",version=\"9\"} 1")) << t;
+    EXPECT_TRUE(has_line(t, "kgate_requests_total{api=\"9999\",version=\"1\"} 1")) << t;
+    EXPECT_TRUE(has_line(t, "kgate_rejected_frames_total{reason=\"unknown_api\"} 1")) << t;
+    EXPECT_TRUE(has_line(t, "kgate_rewrites_total{api=\"Metadata\"} 1")) << t;
+    EXPECT_TRUE(has_line(t, "kgate_bytes_total{direction=\"client_to_broker\"} 100")) << t;
+    EXPECT_TRUE(has_line(t, "kgate_bytes_total{direction=\"broker_to_client\"} 300")) << t;
+}
+
+TEST(GatewayMetrics, LatencyHistogramHasTheBuckets) {
+    GatewayMetrics m;
+    m.on_latency(1, 0.003);  // Fetch
+    m.on_latency(1, 7.0);
+    const auto t = text_of(m);
+    EXPECT_TRUE(has_line(t, "kgate_upstream_latency_seconds_bucket{api=\"Fetch\",le=\"0.0005\"} 0")) << t;
+    EXPECT_TRUE(has_line(t, "kgate_upstream_latency_seconds_bucket{api=\"Fetch\",le=\"0.005\"} 1")) << t;
+    EXPECT_TRUE(has_line(t, "kgate_upstream_latency_seconds_bucket{api=\"Fetch\",le=\"5\"} 1")) << t;
+    EXPECT_TRUE(has_line(t, "kgate_upstream_latency_seconds_bucket{api=\"Fetch\",le=\"+Inf\"} 2")) << t;
+    EXPECT_TRUE(has_line(t, "kgate_upstream_latency_seconds_count{api=\"Fetch\"} 2")) << t;
+}
+
+TEST(GatewayMetrics, ConcurrentUpdatesAreAllCounted) {
+    GatewayMetrics m;
+    std::vector<std::thread> threads;
+    for (int i = 0; i < 4; ++i) {
+        threads.emplace_back([&m] {
+            for (int n = 0; n < 10000; ++n) {
+                m.on_request(18, 3);  // ApiVersions v3, first use races between threads
+                m.on_bytes(Direction::client_to_broker, 1);
+            }
+        });
+    }
+    for (auto& t : threads) t.join();
+    const auto t = text_of(m);
+    EXPECT_TRUE(has_line(t, "kgate_requests_total{api=\"ApiVersions\",version=\"3\"} 40000")) << t;
+    EXPECT_TRUE(has_line(t, "kgate_bytes_total{direction=\"client_to_broker\"} 40000")) << t;
+}
+
+}  // namespace
+}  // namespace kgate::gateway
