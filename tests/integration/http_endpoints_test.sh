@@ -26,18 +26,9 @@ run=$(mktemp -d "$workdir/run.XXXXXX")
 mock_pid=
 kgate_pid=
 
-alive() { [[ -n $1 ]] && kill -0 "$1" 2>/dev/null; }
-stopped_status=0
-stop_process() {
-  local pid=$1
-  stopped_status=0
-  if alive "$pid"; then
-    kill -TERM "$pid" 2>/dev/null || true
-    for ((i = 0; i < STOP_WAIT_S * 10; i++)); do alive "$pid" || break; sleep 0.1; done
-    alive "$pid" && kill -KILL "$pid" 2>/dev/null
-  fi
-  wait "$pid" 2>/dev/null || stopped_status=$?
-}
+# alive, stop_process, wait_until, pick_ports.
+source "$(dirname "${BASH_SOURCE[0]}")/process_helpers.sh"
+
 cleanup() {
   local status=$?
   trap - EXIT INT TERM
@@ -54,43 +45,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-wait_until() {
-  local seconds=$1 pid=$2 what=$3
-  shift 3
-  for ((i = 0; i < seconds * 10; i++)); do
-    "$@" && return 0
-    alive "$pid" || die "$what: the process exited before it was ready"
-    sleep 0.1
-  done
-  die "$what: not ready within $seconds s"
-}
-
-# Six consecutive free ports: bootstrap, three brokers (plus one spare), HTTP.
-pick_ports() {
-  python3 - <<'PY'
-import random, socket
-# Below Linux's ephemeral range (32768+): kgate's own outgoing connections to the brokers
-# take ephemeral ports and could otherwise land on a port picked here before it is bound.
-for _ in range(50):
-    base = random.randrange(20000, 32000 - 6)
-    socks = []
-    try:
-        for port in range(base, base + 6):
-            s = socket.socket()
-            socks.append(s)
-            s.bind(("127.0.0.1", port))
-        print(base)
-        break
-    except OSError:
-        pass
-    finally:
-        for s in socks:
-            s.close()
-else:
-    raise SystemExit("no 6 consecutive free ports found")
-PY
-}
-
 timeout --foreground -s KILL $((PROCESS_LIMIT_S + 30)) "$mock_cluster" --brokers 3 --topic orders:3 \
   --seconds "$PROCESS_LIMIT_S" --ready-file "$run/mock.ready" --control-port-file "$run/mock.port" \
   >"$run/mock.out" 2>"$run/mock.log" &
@@ -98,7 +52,7 @@ mock_pid=$!
 wait_until "$READY_WAIT_S" "$mock_pid" "mock cluster" test -s "$run/mock.ready"
 mock_brokers=$(head -n 1 "$run/mock.ready")
 
-base=$(pick_ports) || die "cannot find free ports"
+base=$(pick_ports 6) || die "cannot find free ports"
 http=http://127.0.0.1:$((base + 5))
 timeout --foreground -s KILL "$PROCESS_LIMIT_S" "$kgate" serve --upstream "$mock_brokers" --listen "127.0.0.1:$base" \
   --broker-ports "$((base + 1))-$((base + 4))" --http-listen "127.0.0.1:$((base + 5))" --state-dir "$run/state" \

@@ -54,25 +54,8 @@ bg_pids=()
 failures=()
 started_at=$(date +%s)
 
-# True while the process is alive (and not yet reaped).
-alive() { [[ -n $1 ]] && kill -0 "$1" 2>/dev/null; }
-
-# SIGTERM, then SIGKILL if it is still there after STOP_WAIT_S; sets stopped_status to its
-# exit status (no command substitution: `wait` only works in the shell that started it).
-stopped_status=0
-stop_process() {
-  local pid=$1
-  stopped_status=0
-  if alive "$pid"; then
-    kill -TERM "$pid" 2>/dev/null || true
-    for ((i = 0; i < STOP_WAIT_S * 10; i++)); do
-      alive "$pid" || break
-      sleep 0.1
-    done
-    alive "$pid" && kill -KILL "$pid" 2>/dev/null
-  fi
-  wait "$pid" 2>/dev/null || stopped_status=$?
-}
+# alive, stop_process, wait_until, pick_ports.
+source "$(dirname "${BASH_SOURCE[0]}")/process_helpers.sh"
 
 cleanup() {
   local status=$?
@@ -96,42 +79,8 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 # wait_until SECONDS PID WHAT TEST...: polls TEST (bounded) while PID lives.
-wait_until() {
-  local seconds=$1 pid=$2 what=$3
-  shift 3
-  for ((i = 0; i < seconds * 10; i++)); do
-    "$@" && return 0
-    alive "$pid" || die "$what: the process exited before it was ready"
-    sleep 0.1
-  done
-  die "$what: not ready within $seconds s"
-}
 
 # A base port whose next 20 ports are free too: the bootstrap listener and one per broker.
-pick_ports() {
-  python3 - <<'EOF'
-import random, socket
-# Below Linux's ephemeral range (32768+): kgate's own outgoing connections to the brokers
-# take ephemeral ports and could otherwise land on a port picked here before it is bound.
-for _ in range(50):
-    base = random.randrange(20000, 32000 - 21)
-    socks = []
-    try:
-        for port in range(base, base + 21):
-            s = socket.socket()
-            socks.append(s)
-            s.bind(("127.0.0.1", port))
-        print(base)
-        break
-    except OSError:
-        pass
-    finally:
-        for s in socks:
-            s.close()
-else:
-    raise SystemExit("no 21 consecutive free ports found")
-EOF
-}
 
 elapsed_since() { echo $(($(date +%s) - $1)); }
 
@@ -159,7 +108,7 @@ IFS=, read -r -a mock_list <<<"$mock_brokers"
 [[ ${#mock_list[@]} -eq 3 ]] || die "mock cluster: expected 3 brokers, ready file says '$mock_brokers'"
 ctl() { "$mockctl" "$run/mock.port" "$@" >>"$run/mockctl.log" 2>&1 || die "mockctl $* failed: $(tail -n 1 "$run/mockctl.log")"; }
 
-base=$(pick_ports) || die "cannot find free ports"
+base=$(pick_ports 21) || die "cannot find free ports"
 gateway=127.0.0.1:$base
 gateway_ports=$base-$((base + 20))
 timeout --foreground -s KILL "$PROCESS_LIMIT_S" "$kgate" serve --upstream "$mock_brokers" --listen "$gateway" \

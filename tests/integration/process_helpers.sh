@@ -1,0 +1,62 @@
+# Process and port helpers shared by the integration scripts. The sourcing script defines
+# die() (its own prefix) and STOP_WAIT_S.
+
+alive() { [[ -n $1 ]] && kill -0 "$1" 2>/dev/null; }
+
+# SIGTERM, then SIGKILL if it is still there after STOP_WAIT_S; sets stopped_status to its
+# exit status (no command substitution: `wait` only works in the shell that started it).
+stopped_status=0
+stop_process() {
+  local pid=$1
+  stopped_status=0
+  if alive "$pid"; then
+    kill -TERM "$pid" 2>/dev/null || true
+    for ((i = 0; i < STOP_WAIT_S * 10; i++)); do
+      alive "$pid" || break
+      sleep 0.1
+    done
+    alive "$pid" && kill -KILL "$pid" 2>/dev/null
+  fi
+  wait "$pid" 2>/dev/null || stopped_status=$?
+}
+
+# wait_until SECONDS PID WHAT COMMAND...: polls COMMAND every 0.1 s (run anew each time) until
+# it succeeds; fails when PID exits first or the time runs out.
+wait_until() {
+  local seconds=$1 pid=$2 what=$3
+  shift 3
+  for ((i = 0; i < seconds * 10; i++)); do
+    "$@" && return 0
+    alive "$pid" || die "$what: the process exited before it was ready"
+    sleep 0.1
+  done
+  die "$what: not ready within $seconds s"
+}
+
+# pick_ports COUNT: the first of COUNT consecutive free loopback ports.
+pick_ports() {
+  local count=$1
+  python3 - "$count" <<'EOF'
+import random, socket, sys
+count = int(sys.argv[1])
+# Below Linux's ephemeral range (32768+): kgate's own outgoing connections to the brokers
+# take ephemeral ports and could otherwise land on a port picked here before it is bound.
+for _ in range(50):
+    base = random.randrange(20000, 32000 - count)
+    socks = []
+    try:
+        for port in range(base, base + count):
+            s = socket.socket()
+            socks.append(s)
+            s.bind(("127.0.0.1", port))
+        print(base)
+        break
+    except OSError:
+        pass
+    finally:
+        for s in socks:
+            s.close()
+else:
+    raise SystemExit(f"no {count} consecutive free ports found")
+EOF
+}
