@@ -16,9 +16,9 @@ namespace {
 
 namespace msg = protocol::messages;
 
-constexpr std::int16_t kProduce = 0;
-constexpr std::int16_t kSaslHandshake = 17;
-constexpr std::int16_t kApiVersions = 18;
+constexpr std::int16_t kProduce = msg::ProduceRequest::api_key;
+constexpr std::int16_t kSaslHandshake = msg::SaslHandshakeRequest::api_key;
+constexpr std::int16_t kApiVersions = msg::ApiVersionsRequest::api_key;
 
 std::string describe(const tcp::socket& s) {
     error_code ec;
@@ -149,7 +149,7 @@ bool ClientSession::admit_request(std::span<const std::byte> frame, InFlight& en
         // Answered here: the client must see what the gateway and every broker support, and a
         // v5 request's cluster and node check must never reach one broker unchanged.
         entry.kind = InFlight::Kind::local;
-        entry.local_frame = api_versions_answer(frame, prefix->correlation_id);
+        entry.local_frame = api_versions_answer(prefix->api_version, prefix->correlation_id);
         forward = false;
         expect_response = true;
         return true;
@@ -188,10 +188,8 @@ bool ClientSession::admit_request(std::span<const std::byte> frame, InFlight& en
     return true;
 }
 
-std::vector<std::byte> ClientSession::api_versions_answer(std::span<const std::byte> frame, std::int32_t correlation_id) {
+std::vector<std::byte> ClientSession::api_versions_answer(std::int16_t asked, std::int32_t correlation_id) {
     const auto& view = cluster_.get();
-    const auto prefix = protocol::peek_request_prefix(frame);
-    const std::int16_t asked = prefix ? prefix->api_version : 0;
     std::int16_t max_supported = 0;
     if (auto it = view.advertised.find(kApiVersions); it != view.advertised.end()) max_supported = it->second.max;
     msg::ResponseHeader header;

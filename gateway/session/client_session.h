@@ -49,7 +49,7 @@ private:
     awaitable<void> write_responses();
     // Decides what to do with one request frame; false when the connection must close.
     bool admit_request(std::span<const std::byte> frame, InFlight& entry, bool& forward, bool& expect_response);
-    std::vector<std::byte> api_versions_answer(std::span<const std::byte> frame, std::int32_t correlation_id);
+    std::vector<std::byte> api_versions_answer(std::int16_t asked_version, std::int32_t correlation_id);
     awaitable<bool> deliver_response(InFlight& entry, std::vector<std::byte>& frame);
 
     awaitable<void> wait(asio::steady_timer& timer);

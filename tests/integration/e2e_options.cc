@@ -1,21 +1,13 @@
 #include "e2e_options.h"
+#include "common/parse_int.h"
 
-#include <charconv>
 #include <cstdio>
 #include <string_view>
 
 namespace kgate::e2e {
 namespace {
 
-bool parse_int(std::string_view text, int low, int high, int& value) {
-  int parsed = 0;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), parsed);
-  if (ec != std::errc() || end != text.data() + text.size() || parsed < low || parsed > high) {
-    return false;
-  }
-  value = parsed;
-  return true;
-}
+using tools::parse_int;
 
 bool parse_port_range(std::string_view text, std::uint16_t& first, std::uint16_t& last) {
   const auto dash = text.find('-');

@@ -4,7 +4,6 @@
 //   kgate-capture-frames --out DIR [--seconds N] [--keep N]
 
 #include <algorithm>
-#include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <exception>
@@ -16,6 +15,7 @@
 #include <vector>
 
 #include "api_names.h"
+#include "common/parse_int.h"
 #include "frame_recorder.h"
 #include "mock_cluster.h"
 #include "relay.h"
@@ -53,15 +53,7 @@ void print_usage() {
                "                response; 4*N per (api key, version) in all (1..10, default 2)\n");
 }
 
-bool parse_int(std::string_view text, int low, int high, int& value) {
-  int parsed = 0;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), parsed);
-  if (ec != std::errc() || end != text.data() + text.size() || parsed < low || parsed > high) {
-    return false;
-  }
-  value = parsed;
-  return true;
-}
+using tools::parse_int;
 
 bool parse_options(int argc, char** argv, Options& options) {
   for (int i = 1; i < argc; ++i) {

@@ -1,7 +1,7 @@
 #include "options.h"
+#include "common/parse_int.h"
 
 #include <algorithm>
-#include <charconv>
 #include <cstdio>
 #include <string_view>
 
@@ -13,15 +13,7 @@ constexpr int kMaxBrokers = 64;
 constexpr int kMaxSeconds = 7 * 24 * 3600;
 constexpr std::size_t kMaxTopicName = 249;  // Kafka's own limit
 
-bool parse_int(std::string_view text, int low, int high, int& value) {
-  int parsed = 0;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), parsed);
-  if (ec != std::errc() || end != text.data() + text.size() || parsed < low || parsed > high) {
-    return false;
-  }
-  value = parsed;
-  return true;
-}
+using tools::parse_int;
 
 // NAME:PARTITIONS[:REPLICATION]; replication is checked against --brokers later,
 // since the options may come in any order.
