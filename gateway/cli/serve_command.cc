@@ -2,9 +2,11 @@
 
 #include <iostream>
 #include <memory>
+#include <optional>
 
 #include <spdlog/spdlog.h>
 
+#include "admin-api/service/admin_server.h"
 #include "gateway/config/config_loader.h"
 #include "gateway/routing/route_store.h"
 #include "gateway/server/gateway_server.h"
@@ -25,6 +27,10 @@ void add_config_options(CLI::App* cmd, gateway::ConfigFlags& f) {
     cmd->add_option("--connect-timeout-ms", f.connect_timeout_ms, "upstream connect timeout (default 5000)");
     cmd->add_option("--drain-timeout-ms", f.drain_timeout_ms, "on SIGTERM/SIGINT, how long in-flight requests may take (default 10000)");
     cmd->add_option("--http-listen", f.http_listen, "HTTP endpoints /healthz /readyz /routes /metrics on HOST:PORT (default 127.0.0.1:19191; \"off\" disables)");
+    cmd->add_option("--admin-listen", f.admin_listen, "gRPC admin API on HOST:PORT (default 127.0.0.1:19190; \"off\" disables)");
+    cmd->add_option("--admin-token-file", f.admin_token_file, "file holding the bearer token every admin call but health must carry");
+    cmd->add_option("--admin-tls-cert", f.admin_tls_cert, "PEM certificate chain: serve the admin API over TLS (with --admin-tls-key)");
+    cmd->add_option("--admin-tls-key", f.admin_tls_key, "PEM private key for --admin-tls-cert");
     cmd->add_option("--metadata-refresh-ms", f.metadata_refresh_ms, "how often the broker list is refreshed (default 30000)");
 }
 
@@ -49,12 +55,20 @@ void add_serve_command(CLI::App& app) {
         spdlog::set_level(spdlog::level::from_str(config.log_level));
         try {
             gateway::GatewayServer server(std::move(config));
+            server.restore_state();
+            std::optional<admin::AdminServer> admin_server;
+            if (server.config().admin_listen) admin_server.emplace(server.config(), server, server.metrics());
             const int status = server.run();
+            // Admin calls still running (a drain, say) get a moment to answer.
+            if (admin_server) admin_server->shutdown(std::chrono::milliseconds(1000));
             if (status != 0) throw CLI::RuntimeError(status);
         } catch (const gateway::RouteStoreError& e) {
             spdlog::critical("{}", e.what());
             throw CLI::RuntimeError(1);
         } catch (const boost::system::system_error& e) {
+            spdlog::critical("{}", e.what());
+            throw CLI::RuntimeError(1);
+        } catch (const std::runtime_error& e) {  // admin API start-up: port, token, certificate
             spdlog::critical("{}", e.what());
             throw CLI::RuntimeError(1);
         }

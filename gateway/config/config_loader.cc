@@ -50,7 +50,8 @@ void apply_yaml(GatewayConfig& c, const std::string& file, std::vector<std::stri
     }
     static const std::set<std::string> known = {"upstream", "listen", "broker-ports", "advertised-host", "state-dir", "log-level",
                                                 "workers", "max-frame-size", "max-inflight", "connect-timeout-ms",
-                                                "drain-timeout-ms", "metadata-refresh-ms", "overrides", "http-listen"};
+                                                "drain-timeout-ms", "metadata-refresh-ms", "overrides", "http-listen",
+                                                "admin-listen", "admin-token-file", "admin-tls-cert", "admin-tls-key"};
     for (const auto& kv : root) {
         const auto key = kv.first.as<std::string>();
         const std::string where = fmt::format("{}: {}", file, key);
@@ -89,6 +90,18 @@ void apply_yaml(GatewayConfig& c, const std::string& file, std::vector<std::stri
             else if (scalar(v, where, s, problems) && !parse_http_listen(s, c.http_listen, error)) {
                 problems.push_back(fmt::format("{}: {}", where, error));
             }
+        } else if (key == "admin-listen") {
+            std::string error;
+            if (v.IsNull()) c.admin_listen.reset();
+            else if (scalar(v, where, s, problems) && !parse_http_listen(s, c.admin_listen, error)) {
+                problems.push_back(fmt::format("{}: {}", where, error));
+            }
+        } else if (key == "admin-token-file") {
+            scalar(v, where, c.admin_token_file, problems);
+        } else if (key == "admin-tls-cert") {
+            scalar(v, where, c.admin_tls_cert, problems);
+        } else if (key == "admin-tls-key") {
+            scalar(v, where, c.admin_tls_key, problems);
         } else if (key == "advertised-host") {
             scalar(v, where, c.advertised_host, problems);
         } else if (key == "state-dir") {
@@ -152,6 +165,13 @@ GatewayConfig load_config(const ConfigFlags& f, std::vector<std::string>& proble
         std::string error;
         if (!parse_http_listen(*f.http_listen, c.http_listen, error)) problems.push_back("--http-listen: " + error);
     }
+    if (f.admin_listen) {
+        std::string error;
+        if (!parse_http_listen(*f.admin_listen, c.admin_listen, error)) problems.push_back("--admin-listen: " + error);
+    }
+    if (f.admin_token_file) c.admin_token_file = *f.admin_token_file;
+    if (f.admin_tls_cert) c.admin_tls_cert = *f.admin_tls_cert;
+    if (f.admin_tls_key) c.admin_tls_key = *f.admin_tls_key;
     if (f.advertised_host) c.advertised_host = *f.advertised_host;
     if (f.state_dir) c.state_dir = *f.state_dir;
     if (f.log_level) c.log_level = *f.log_level;

@@ -23,6 +23,10 @@ struct ConfigFlags {
     std::optional<long> drain_timeout_ms;
     std::optional<long> metadata_refresh_ms;
     std::optional<std::string> http_listen;  // HOST:PORT, or "" / "off"
+    std::optional<std::string> admin_listen;  // HOST:PORT, or "" / "off"
+    std::optional<std::string> admin_token_file;
+    std::optional<std::string> admin_tls_cert;
+    std::optional<std::string> admin_tls_key;
 };
 
 // Applies the YAML file (if any), then the flags. Every problem found is appended to

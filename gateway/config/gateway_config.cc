@@ -1,6 +1,8 @@
 #include "gateway/config/gateway_config.h"
 
 #include <charconv>
+#include <filesystem>
+#include <utility>
 #include <set>
 
 #include <fmt/format.h>
@@ -104,6 +106,25 @@ std::vector<std::string> validate(const GatewayConfig& c) {
         // A broker port the HTTP listener holds is skipped like any busy port; the bootstrap one cannot be.
         if (c.http_listen->port == c.listen.port) {
             problems.emplace_back(fmt::format("http-listen: port {} is the bootstrap port", c.http_listen->port));
+        }
+    }
+    if (c.admin_listen) {
+        if (c.admin_listen->host.empty()) problems.emplace_back("admin-listen: the host is empty");
+        if (c.admin_listen->port == c.listen.port) {
+            problems.emplace_back(fmt::format("admin-listen: port {} is the bootstrap port", c.admin_listen->port));
+        }
+        if (c.http_listen && c.http_listen->port == c.admin_listen->port) {
+            problems.emplace_back(fmt::format("admin-listen: port {} is also http-listen's", c.admin_listen->port));
+        }
+    }
+    if (c.admin_tls_cert.empty() != c.admin_tls_key.empty()) {
+        problems.emplace_back("admin-tls-cert, admin-tls-key: give both (a PEM certificate chain and its private key) or neither");
+    }
+    for (const auto& [name, path] : {std::pair{"admin-token-file", &c.admin_token_file}, std::pair{"admin-tls-cert", &c.admin_tls_cert},
+                                     std::pair{"admin-tls-key", &c.admin_tls_key}}) {
+        std::error_code ec;
+        if (!path->empty() && !std::filesystem::is_regular_file(*path, ec)) {
+            problems.emplace_back(fmt::format("{}: \"{}\" is not a readable file", name, *path));
         }
     }
     if (c.workers < 1 || c.workers > 256) problems.emplace_back(fmt::format("workers: {} is not between 1 and 256", c.workers));

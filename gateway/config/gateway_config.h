@@ -35,6 +35,11 @@ struct GatewayConfig {
     std::vector<UpstreamOverride> overrides;
     // Operator HTTP endpoints (/healthz, /readyz, /routes, /metrics); nullopt: disabled.
     std::optional<HostPort> http_listen = HostPort{"127.0.0.1", 19191};
+    // gRPC admin API; nullopt: disabled. Loopback unless the operator says otherwise.
+    std::optional<HostPort> admin_listen = HostPort{"127.0.0.1", 19190};
+    std::string admin_token_file;  // when set, every admin call but health needs the bearer token
+    std::string admin_tls_cert;    // PEM; both or neither
+    std::string admin_tls_key;
 
     // The effective values of the defaults that depend on other settings.
     std::uint16_t first_broker_port() const;
@@ -44,7 +49,8 @@ struct GatewayConfig {
 
 // "host:port" or "[v6-address]:port". Returns nullopt and sets `error` when malformed.
 std::optional<HostPort> parse_host_port(std::string_view text, std::string& error);
-// The http-listen setting: HOST:PORT, or "" / "off" to disable (nullopt). False on a bad value.
+// The http-listen and admin-listen settings: HOST:PORT, or "" / "off" to disable (nullopt).
+// False on a bad value.
 bool parse_http_listen(std::string_view text, std::optional<HostPort>& out, std::string& error);
 // "FROM-TO" port range.
 bool parse_port_range(std::string_view text, std::uint16_t& first, std::uint16_t& last, std::string& error);

@@ -37,6 +37,7 @@ GatewayMetrics::GatewayMetrics()
       rewrites_(prometheus::BuildCounter().Name("kgate_rewrites_total").Help("Responses rewritten to gateway addresses").Register(*registry_)),
       bytes_family_(prometheus::BuildCounter().Name("kgate_bytes_total").Help("Kafka bytes forwarded, by direction").Register(*registry_)),
       latency_(prometheus::BuildHistogram().Name("kgate_upstream_latency_seconds").Help("Time from forwarding a request to its broker response").Register(*registry_)),
+      admin_calls_(prometheus::BuildCounter().Name("kgate_admin_calls_total").Help("Admin API calls by method and gRPC status").Register(*registry_)),
       connections_total_(connections_total_family_.Add({})),
       request_slots_(api_slots() * kVersionSlots),
       rewrite_slots_(api_slots()),
@@ -115,6 +116,11 @@ void GatewayMetrics::on_latency(std::int16_t api_key, double seconds) {
     const auto index = static_cast<std::size_t>(api_key);
     if (auto* hit = latency_slots_[index].load(std::memory_order_acquire)) return hit->Observe(seconds);
     cached(latency_slots_, index, latency_, {{"api", api_label(api_key)}}, latency_buckets()).Observe(seconds);
+}
+
+void GatewayMetrics::on_admin_call(std::string_view method, std::string_view code) {
+    // Rare: the family's own lookup (under its mutex) is cheap enough.
+    admin_calls_.Add({{"method", std::string(method)}, {"code", std::string(code)}}).Increment();
 }
 
 }  // namespace kgate::gateway

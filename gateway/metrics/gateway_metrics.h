@@ -42,6 +42,9 @@ public:
     void on_bytes(Direction direction, std::uint64_t n);
     void on_latency(std::int16_t api_key, double seconds);
 
+    // Once per admin API call; `code` is the gRPC status name (OK, NOT_FOUND, ...).
+    void on_admin_call(std::string_view method, std::string_view code);
+
     const prometheus::Registry& registry() const { return *registry_; }
 
 private:
@@ -60,6 +63,7 @@ private:
     prometheus::Family<prometheus::Counter>& rewrites_;
     prometheus::Family<prometheus::Counter>& bytes_family_;
     prometheus::Family<prometheus::Histogram>& latency_;
+    prometheus::Family<prometheus::Counter>& admin_calls_;
 
     prometheus::Counter& connections_total_;
     std::array<prometheus::Counter*, 5> rejected_{};

@@ -47,6 +47,34 @@ HostPort host_port_from(const nlohmann::json& j) {
     return hp;
 }
 
+// Operator overrides: only the fields that are set.
+nlohmann::json to_json(const RouteOverrides& o) {
+    nlohmann::json j = nlohmann::json::object();
+    if (o.upstream) j["upstream"] = to_json(*o.upstream);
+    if (o.advertised_host) j["advertised_host"] = *o.advertised_host;
+    if (o.advertised_port) j["advertised_port"] = *o.advertised_port;
+    return j;
+}
+
+RouteOverrides overrides_from(const nlohmann::json& j) {
+    if (!j.is_object()) throw std::runtime_error("admin is not an object");
+    RouteOverrides o;
+    for (const auto& [key, value] : j.items()) {
+        if (key == "upstream") {
+            o.upstream = host_port_from(value);
+        } else if (key == "advertised_host") {
+            o.advertised_host = value.get<std::string>();
+        } else if (key == "advertised_port") {
+            const int port = value.get<int>();
+            if (port < 1 || port > 65535) throw std::out_of_range("advertised_port");
+            o.advertised_port = static_cast<std::uint16_t>(port);
+        } else {
+            throw std::runtime_error("unknown admin override \"" + key + "\"");
+        }
+    }
+    return o;
+}
+
 }  // namespace
 
 RouteStore::RouteStore(std::filesystem::path state_dir) : dir_(std::move(state_dir)), file_(dir_ / "routes.json") {}
@@ -71,6 +99,7 @@ std::vector<BrokerRoute> RouteStore::load() const {
             route.broker_advertised = host_port_from(r.at("broker_advertised"));
             if (r.contains("upstream_override")) route.upstream_override = host_port_from(r.at("upstream_override"));
             if (r.contains("client_advertised")) route.client_advertised = host_port_from(r.at("client_advertised"));
+            if (r.contains("admin")) route.admin = overrides_from(r.at("admin"));
             routes.push_back(std::move(route));
         }
     } catch (const std::exception& e) {
@@ -86,6 +115,7 @@ void RouteStore::save(const std::vector<BrokerRoute>& routes) const {
         nlohmann::json j{{"node_id", r.node_id}, {"listen_port", r.listen_port}, {"broker_advertised", to_json(r.broker_advertised)},
                          {"client_advertised", to_json(r.client_advertised)}};
         if (r.upstream_override) j["upstream_override"] = to_json(*r.upstream_override);
+        if (!r.admin.empty()) j["admin"] = to_json(r.admin);
         doc["routes"].push_back(std::move(j));
     }
     const auto tmp = file_.string() + ".tmp";

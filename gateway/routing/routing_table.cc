@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "gateway/routing/host_name.h"
+
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
@@ -12,13 +14,7 @@ RoutingTable::RoutingTable(const GatewayConfig& config, RouteStore store) : conf
 void RoutingTable::restore() {
     std::lock_guard lock(mutex_);
     routes_ = store_.load();
-    for (auto& r : routes_) {
-        r.upstream_override.reset();
-        for (const auto& o : config_.overrides) {
-            if (o.node_id == r.node_id) r.upstream_override = o.address;
-        }
-        r.client_advertised = {config_.client_host(), r.listen_port};
-    }
+    for (auto& r : routes_) apply_overrides(r);
     published_.publish(std::make_shared<const RoutingSnapshot>(routes_));
     if (!routes_.empty()) spdlog::info("restored {} broker routes from {}", routes_.size(), store_.file().string());
 }
@@ -33,7 +29,7 @@ void RoutingTable::start_listening(ListenerOpener& opener) {
             spdlog::warn("broker {}: saved port {} unavailable ({}); assigning another", r.node_id, r.listen_port, error);
             r.listen_port = 0;
             if (!assign_port(r, error)) spdlog::error("broker {}: {}", r.node_id, error);
-            r.client_advertised = {config_.client_host(), r.listen_port};
+            apply_overrides(r);
         }
     }
     publish_and_save();
@@ -54,15 +50,159 @@ std::optional<BrokerRoute> RoutingTable::ensure(std::int32_t node_id, const Host
     BrokerRoute route;
     route.node_id = node_id;
     route.broker_advertised = advertised;
-    for (const auto& o : config_.overrides) {
-        if (o.node_id == node_id) route.upstream_override = o.address;
-    }
     if (!assign_port(route, error)) return std::nullopt;
-    route.client_advertised = {config_.client_host(), route.listen_port};
+    apply_overrides(route);
     routes_.push_back(route);
     spdlog::info("broker {} ({}) gets gateway port {}", node_id, route.upstream().to_string(), route.listen_port);
     publish_and_save();
     return route;
+}
+
+std::vector<BrokerRoute>::iterator RoutingTable::find_locked(std::int32_t node_id) {
+    return std::find_if(routes_.begin(), routes_.end(), [&](const BrokerRoute& r) { return r.node_id == node_id; });
+}
+
+void RoutingTable::apply_overrides(BrokerRoute& route) const {
+    route.upstream_override.reset();
+    for (const auto& o : config_.overrides) {
+        if (o.node_id == route.node_id) route.upstream_override = o.address;
+    }
+    if (route.admin.upstream) route.upstream_override = route.admin.upstream;
+    route.client_advertised = {route.admin.advertised_host.value_or(config_.client_host()),
+                               route.admin.advertised_port.value_or(route.listen_port)};
+}
+
+namespace {
+
+ControlError invalid(std::string message) { return {ControlErrc::invalid_argument, std::move(message)}; }
+
+std::optional<ControlError> check_port(std::string_view field, std::int64_t port) {
+    if (port >= 1 && port <= 65535) return std::nullopt;
+    return invalid(fmt::format("{}: {} is outside 1-65535", field, port));
+}
+
+std::optional<ControlError> check_host(std::string_view field, const std::string& host) {
+    if (auto why = host_problem(host)) return invalid(fmt::format("{}: {}", field, *why));
+    return std::nullopt;
+}
+
+std::string known_nodes(const std::vector<BrokerRoute>& routes) {
+    std::string out;
+    for (const auto& r : routes) out += (out.empty() ? "" : ", ") + std::to_string(r.node_id);
+    return out.empty() ? "none yet" : out;
+}
+
+}  // namespace
+
+ControlResult<BrokerRoute> RoutingTable::update(std::int32_t node_id, const RouteChange& change) {
+    std::lock_guard lock(mutex_);
+    const auto it = find_locked(node_id);
+    if (it == routes_.end()) return ControlError{ControlErrc::not_found, fmt::format("node_id: no broker {} (known: {})", node_id, known_nodes(routes_))};
+    BrokerRoute next = *it;
+    // Values first, all of them: a request with one bad field changes nothing.
+    if (change.upstream_host && change.upstream_host->empty()) {
+        if (change.upstream_port && *change.upstream_port != 0) {
+            return invalid("upstream_port: given with an empty upstream_host, which removes the override");
+        }
+        next.admin.upstream.reset();
+    } else if (change.upstream_host || change.upstream_port) {
+        const HostPort base = next.admin.upstream.value_or(next.upstream());
+        HostPort target{change.upstream_host.value_or(base.host), base.port};
+        if (change.upstream_host) {
+            if (auto e = check_host("upstream_host", target.host)) return *e;
+        }
+        if (change.upstream_port) {
+            if (auto e = check_port("upstream_port", *change.upstream_port)) return *e;
+            target.port = static_cast<std::uint16_t>(*change.upstream_port);
+        }
+        next.admin.upstream = target;
+    }
+    if (change.advertised_host) {
+        if (change.advertised_host->empty()) {
+            next.admin.advertised_host.reset();
+        } else {
+            if (auto e = check_host("advertised_host", *change.advertised_host)) return *e;
+            next.admin.advertised_host = *change.advertised_host;
+        }
+    }
+    if (change.advertised_port) {
+        if (*change.advertised_port == 0) {
+            next.admin.advertised_port.reset();
+        } else {
+            if (auto e = check_port("advertised_port", *change.advertised_port)) return *e;
+            next.admin.advertised_port = static_cast<std::uint16_t>(*change.advertised_port);
+        }
+    }
+    if (change.listen_port) {
+        if (auto e = check_port("listen_port", *change.listen_port)) return *e;
+    }
+    // Then the port, which has effects (a new listener); undone if saving fails.
+    const std::uint16_t old_port = next.listen_port;
+    if (change.listen_port && *change.listen_port != old_port) {
+        if (auto e = move_listener(next, *change.listen_port)) return *e;
+    }
+    apply_overrides(next);
+    auto result = commit(next);
+    if (next.listen_port != old_port && opener_ != nullptr) opener_->close_broker_listener(result ? old_port : next.listen_port);
+    if (result) spdlog::info("admin: broker {} route now upstream {}, clients told {}, listener {}", node_id, result->upstream().to_string(),
+                             result->client_advertised.to_string(), result->listen_port);
+    return result;
+}
+
+std::optional<ControlError> RoutingTable::move_listener(BrokerRoute& route, std::int64_t port) {
+    const auto p = static_cast<std::uint16_t>(port);
+    if (p == config_.listen.port) {
+        return ControlError{ControlErrc::failed_precondition, fmt::format("listen_port: {} is the bootstrap listener's port", p)};
+    }
+    for (const auto& other : routes_) {
+        if (other.node_id != route.node_id && other.listen_port == p) {
+            return ControlError{ControlErrc::failed_precondition, fmt::format("listen_port: {} is broker {}'s listener", p, other.node_id)};
+        }
+    }
+    if (opener_ == nullptr) {
+        return ControlError{ControlErrc::failed_precondition, "listen_port: listeners are not open yet; try again once the gateway is ready"};
+    }
+    std::string why;
+    if (!opener_->open_broker_listener(p, route.node_id, why)) {
+        return ControlError{ControlErrc::failed_precondition, fmt::format("listen_port: cannot listen on {}: {}", p, why)};
+    }
+    route.listen_port = p;
+    return std::nullopt;
+}
+
+ControlResult<BrokerRoute> RoutingTable::reset(std::int32_t node_id) {
+    std::lock_guard lock(mutex_);
+    const auto it = find_locked(node_id);
+    if (it == routes_.end()) return ControlError{ControlErrc::not_found, fmt::format("node_id: no broker {} (known: {})", node_id, known_nodes(routes_))};
+    BrokerRoute next = *it;
+    next.admin = {};
+    apply_overrides(next);
+    auto result = commit(next);
+    if (result) spdlog::info("admin: broker {} route reset to upstream {}, clients told {}", node_id, result->upstream().to_string(),
+                             result->client_advertised.to_string());
+    return result;
+}
+
+ControlResult<BrokerRoute> RoutingTable::set_draining(std::int32_t node_id, bool draining) {
+    std::lock_guard lock(mutex_);
+    const auto it = find_locked(node_id);
+    if (it == routes_.end()) return ControlError{ControlErrc::not_found, fmt::format("node_id: no broker {} (known: {})", node_id, known_nodes(routes_))};
+    it->draining = draining;
+    published_.publish(std::make_shared<const RoutingSnapshot>(routes_));
+    return *it;
+}
+
+ControlResult<BrokerRoute> RoutingTable::commit(const BrokerRoute& next) {
+    auto candidate = routes_;
+    *std::find_if(candidate.begin(), candidate.end(), [&](const BrokerRoute& r) { return r.node_id == next.node_id; }) = next;
+    try {
+        store_.save(candidate);
+    } catch (const RouteStoreError& e) {
+        return ControlError{ControlErrc::internal, fmt::format("not changed: the routes could not be saved: {}", e.what())};
+    }
+    routes_ = std::move(candidate);
+    published_.publish(std::make_shared<const RoutingSnapshot>(routes_));
+    return next;
 }
 
 bool RoutingTable::assign_port(BrokerRoute& route, std::string& error) {

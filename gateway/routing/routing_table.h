@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "gateway/config/gateway_config.h"
+#include "gateway/control/control_result.h"
 #include "gateway/routing/published.h"
 #include "gateway/routing/route_store.h"
 #include "gateway/routing/routing_snapshot.h"
@@ -19,6 +20,8 @@ public:
     virtual ~ListenerOpener() = default;
     // Binds a listener on `port` for broker `node_id`; false with `error` when it cannot.
     virtual bool open_broker_listener(std::uint16_t port, std::int32_t node_id, std::string& error) = 0;
+    // Stops accepting on `port` (the broker moved to another one); open connections stay.
+    virtual void close_broker_listener(std::uint16_t port) = 0;
 };
 
 class RoutingTable {
@@ -41,7 +44,23 @@ public:
     // DescribeQuorum, say) never move an existing route.
     std::optional<BrokerRoute> ensure(std::int32_t node_id, const HostPort& advertised, bool authoritative, std::string& error);
 
+    // Operator changes (admin API). Each is validated as a whole, saved, then published: on
+    // any error nothing changes. Errors name the field: INVALID_ARGUMENT for a bad value,
+    // NOT_FOUND for an unknown node, FAILED_PRECONDITION for a port that cannot be had.
+    ControlResult<BrokerRoute> update(std::int32_t node_id, const RouteChange& change);
+    // Removes the admin overrides: the route is again as configured and advertised.
+    ControlResult<BrokerRoute> reset(std::int32_t node_id);
+    // DrainBroker and its undoing; kept in memory only.
+    ControlResult<BrokerRoute> set_draining(std::int32_t node_id, bool draining);
+
 private:
+    std::vector<BrokerRoute>::iterator find_locked(std::int32_t node_id);
+    // The route's effective override and client address from config and admin overrides.
+    void apply_overrides(BrokerRoute& route) const;
+    std::optional<ControlError> move_listener(BrokerRoute& route, std::int64_t port);
+    // Saves `next` in place of the route of the same node, then publishes; on a failed save
+    // nothing changes.
+    ControlResult<BrokerRoute> commit(const BrokerRoute& next);
     bool assign_port(BrokerRoute& route, std::string& error);
     void publish_and_save();
 

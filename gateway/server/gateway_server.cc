@@ -61,11 +61,24 @@ bool GatewayServer::open_listener(std::uint16_t port, ListenerTarget target, std
         return false;
     }
     std::lock_guard lock(listeners_mutex_);
-    tcp::acceptor& stored = listeners_.emplace_back(std::move(acceptor));
+    tcp::acceptor& stored = listeners_.emplace_back(Listener{std::move(acceptor), port}).acceptor;
     asio::co_spawn(control_, accept_loop(stored, target), asio::detached);
     if (target.bootstrap) spdlog::info("bootstrap listener on {}:{}", config_.listen.host, port);
     else spdlog::info("broker {} listener on {}:{}", target.node_id, config_.listen.host, port);
     return true;
+}
+
+void GatewayServer::close_broker_listener(std::uint16_t port) {
+    std::lock_guard lock(listeners_mutex_);
+    for (auto& l : listeners_) {
+        if (l.port != port) continue;
+        // On the control loop, which owns the acceptor and its pending accept.
+        asio::post(control_, [&acceptor = l.acceptor, port] {
+            error_code ignored;
+            acceptor.close(ignored);
+            spdlog::info("listener on port {} closed", port);
+        });
+    }
 }
 
 awaitable<void> GatewayServer::accept_loop(tcp::acceptor& acceptor, ListenerTarget target) {
@@ -112,7 +125,7 @@ void GatewayServer::begin_shutdown(int signal_number) {
         std::lock_guard lock(listeners_mutex_);
         for (auto& l : listeners_) {
             error_code ignored;
-            l.close(ignored);
+            l.acceptor.close(ignored);
         }
     }
     for (auto& w : workers_.workers()) {
@@ -137,8 +150,14 @@ awaitable<void> GatewayServer::finish_shutdown() {
     control_.stop();
 }
 
-int GatewayServer::run() {
+void GatewayServer::restore_state() {
+    if (restored_) return;
     routing_.restore();
+    restored_ = true;
+}
+
+int GatewayServer::run() {
+    restore_state();
     if (config_.http_listen) {
         // Not fatal: the Kafka traffic matters more than the operator endpoints.
         std::string error;

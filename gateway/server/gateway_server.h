@@ -6,6 +6,7 @@
 #include <mutex>
 
 #include "gateway/config/gateway_config.h"
+#include "gateway/control/gateway_control.h"
 #include "gateway/http/http_server.h"
 #include "gateway/metrics/gateway_metrics.h"
 #include "gateway/net/asio.h"
@@ -16,16 +17,45 @@
 
 namespace kgate::gateway {
 
-class GatewayServer : public ListenerOpener {
+class GatewayServer : public ListenerOpener, public GatewayControl {
 public:
     explicit GatewayServer(GatewayConfig config);
 
+    // Loads the persisted routes; throws RouteStoreError when the state file is corrupt.
+    // run() calls it when it was not called before.
+    void restore_state();
     // Runs until SIGINT/SIGTERM; returns the process exit status. Throws on start-up errors.
     int run();
 
+    GatewayMetrics& metrics() { return metrics_; }
+    const GatewayConfig& config() const { return config_; }
+
+    // ListenerOpener
     bool open_broker_listener(std::uint16_t port, std::int32_t node_id, std::string& error) override;
+    void close_broker_listener(std::uint16_t port) override;
+
+    // GatewayControl (gateway_server_control.cc)
+    std::vector<BrokerRoute> routes() const override;
+    ControlResult<BrokerRoute> route(std::int32_t node_id) const override;
+    ControlResult<BrokerRoute> put_route(std::int32_t node_id, const RouteChange& change) override;
+    ControlResult<BrokerRoute> delete_route(std::int32_t node_id) override;
+    ControlResult<std::vector<BrokerInfo>> brokers() override;
+    ControlResult<std::vector<ConnectionInfo>> connections() override;
+    ControlResult<ConnectionInfo> close_connection(std::uint64_t id, bool graceful) override;
+    ControlResult<DrainOutcome> drain_broker(std::int32_t node_id, std::chrono::milliseconds timeout) override;
+    ControlResult<BrokerRoute> resume_broker(std::int32_t node_id) override;
+    GatewayStatus status() const override;
 
 private:
+    struct Listener {
+        tcp::acceptor acceptor;
+        std::uint16_t port = 0;
+    };
+    // Drains the sessions forwarding to `node_id` when its upstream address moved.
+    void drain_moved_upstream(const BrokerRoute& before, const ControlResult<BrokerRoute>& after);
+    // How many sessions forward to, or came in for, `node_id`; nullopt when workers are late.
+    std::optional<std::uint32_t> sessions_of(std::int32_t node_id);
+
     bool open_listener(std::uint16_t port, ListenerTarget target, std::string& error);
     awaitable<void> accept_loop(tcp::acceptor& acceptor, ListenerTarget target);
     void on_ready();
@@ -49,7 +79,9 @@ private:
     std::atomic<bool> listening_{false};  // on_ready() opened the listeners
 
     std::mutex listeners_mutex_;
-    std::list<tcp::acceptor> listeners_;  // stable addresses for the accept loops
+    std::list<Listener> listeners_;  // stable addresses for the accept loops; closed ones stay
+    bool restored_ = false;
+    const std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
     std::atomic<bool> stopping_{false};
     int exit_status_ = 0;  // non-zero when start-up failed after run() began
 };

@@ -26,6 +26,12 @@ std::string describe(const tcp::socket& s) {
     return ec ? std::string("?") : fmt::format("{}:{}", ep.address().to_string(), ep.port());
 }
 
+std::uint16_t local_port(const tcp::socket& s) {
+    error_code ec;
+    const auto ep = s.local_endpoint(ec);
+    return ec ? 0 : ep.port();
+}
+
 // acks of a Produce request older than the codec decodes (v0-2): right after the v1 header.
 std::optional<std::int16_t> legacy_produce_acks(std::span<const std::byte> frame) {
     protocol::Reader r(frame);
@@ -54,6 +60,7 @@ ClientSession::ClientSession(tcp::socket client, ListenerTarget target, SessionS
       cluster_(services.cluster),
       id_(services.next_session_id.fetch_add(1)),
       peer_(describe(client_)),
+      listener_port_(local_port(client_)),
       writer_wake_(client_.get_executor()),
       reader_wake_(client_.get_executor()) {
     services_.active_sessions.fetch_add(1);
@@ -69,6 +76,23 @@ awaitable<void> ClientSession::run() {
     services_.active_sessions.fetch_sub(1);
 }
 
+ConnectionInfo ClientSession::info() const {
+    ConnectionInfo i;
+    i.id = id_;
+    i.client = peer_;
+    i.bootstrap = target_.bootstrap;
+    i.listener_node = target_.node_id;
+    i.listener_port = listener_port_;
+    i.upstream = upstream_name_;
+    i.upstream_node = upstream_node_;
+    i.bytes_from_client = bytes_from_client_;
+    i.bytes_to_client = bytes_to_client_;
+    i.requests = requests_;
+    i.age_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+    i.draining = draining_;
+    return i;
+}
+
 void ClientSession::drain() {
     draining_ = true;
     // Shutting the receive side wakes the reader with end-of-stream without touching a write
@@ -79,7 +103,11 @@ void ClientSession::drain() {
 
 awaitable<bool> ClientSession::connect_upstream() {
     const auto& config = services_.config;
-    std::vector<HostPort> candidates;
+    struct Candidate {
+        HostPort address;
+        std::int32_t node_id = -1;
+    };
+    std::vector<Candidate> candidates;
     const auto snapshot = services_.routing.snapshot();
     if (!target_.bootstrap) {
         const auto* route = snapshot->find(target_.node_id);
@@ -87,21 +115,29 @@ awaitable<bool> ClientSession::connect_upstream() {
             spdlog::warn("conn {} from {}: broker {} has no route any more", id_, peer_, target_.node_id);
             co_return false;
         }
-        candidates.push_back(route->upstream());
+        if (route->draining) {
+            spdlog::info("conn {} from {}: broker {} is draining; refusing the connection", id_, peer_, target_.node_id);
+            co_return false;
+        }
+        candidates.push_back({route->upstream(), route->node_id});
     } else {
         // Any healthy broker will do: start at a rotating position so load spreads.
         const auto routes = snapshot->routes();
         const auto start = services_.bootstrap_round_robin.fetch_add(1);
-        for (std::size_t i = 0; i < routes.size(); ++i) candidates.push_back(routes[(start + i) % routes.size()].upstream());
-        candidates.insert(candidates.end(), config.upstream.begin(), config.upstream.end());
+        for (std::size_t i = 0; i < routes.size(); ++i) {
+            const auto& r = routes[(start + i) % routes.size()];
+            if (!r.draining) candidates.push_back({r.upstream(), r.node_id});
+        }
+        for (const auto& u : config.upstream) candidates.push_back({u, -1});
     }
     for (const auto& c : candidates) {
         upstream_ = tcp::socket(client_.get_executor());
-        if (auto ec = co_await connect_with_timeout(upstream_, c, config.connect_timeout)) {
-            spdlog::warn("conn {} from {}: upstream {}: {}", id_, peer_, c.to_string(), ec.message());
+        if (auto ec = co_await connect_with_timeout(upstream_, c.address, config.connect_timeout)) {
+            spdlog::warn("conn {} from {}: upstream {}: {}", id_, peer_, c.address.to_string(), ec.message());
             continue;
         }
-        upstream_name_ = c.to_string();
+        upstream_name_ = c.address.to_string();
+        upstream_node_ = c.node_id;
         co_return true;
     }
     co_return false;
@@ -231,6 +267,8 @@ awaitable<void> ClientSession::read_requests() {
             if (!admit_request(frame, entry, forward, expect_response)) break;
             services_.metrics.on_request(entry.api_key, entry.api_version);
         }
+        ++requests_;
+        bytes_from_client_ += frame.size() + 4;
         entry.sent = std::chrono::steady_clock::now();
         if (expect_response) {
             inflight_.push_back(std::move(entry));
@@ -251,6 +289,7 @@ awaitable<void> ClientSession::read_requests() {
 
 awaitable<bool> ClientSession::deliver_response(InFlight& entry, std::vector<std::byte>& frame) {
     services_.metrics.on_bytes(Direction::broker_to_client, frame.size() + 4);
+    bytes_to_client_ += frame.size() + 4;
     if (entry.kind == InFlight::Kind::raw) co_return !(co_await write_frame(client_, frame));
     services_.metrics.on_latency(entry.api_key, std::chrono::duration<double>(std::chrono::steady_clock::now() - entry.sent).count());
     protocol::Reader r(frame);

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "gateway/control/connection_info.h"
 #include "gateway/net/asio.h"
 #include "gateway/session/routing_address_mapper.h"
 #include "gateway/session/session_services.h"
@@ -29,8 +30,15 @@ public:
     awaitable<void> run();
     // Stop taking requests; the ones in flight are still answered. Call on this session's thread.
     void drain();
+    // Closes both connections now, in-flight requests or not. This session's thread only.
+    void abort(std::string_view why) { close(why); }
 
     std::uint64_t id() const { return id_; }
+    // The broker this session forwards to; -1 when unknown (a bootstrap server, not yet connected).
+    std::int32_t upstream_node() const { return upstream_node_; }
+    const ListenerTarget& target() const { return target_; }
+    // A copy for the admin API; this session's thread only.
+    ConnectionInfo info() const;
 
 private:
     struct InFlight {
@@ -66,6 +74,12 @@ private:
     std::uint64_t id_;
     std::string peer_;
     std::string upstream_name_;
+    std::int32_t upstream_node_ = -1;
+    std::uint16_t listener_port_ = 0;
+    std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
+    std::uint64_t bytes_from_client_ = 0;
+    std::uint64_t bytes_to_client_ = 0;
+    std::uint64_t requests_ = 0;
 
     std::deque<InFlight> inflight_;
     asio::steady_timer writer_wake_;

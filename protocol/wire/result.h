@@ -1,5 +1,5 @@
 #pragma once
-// A small expected-style result for the I/O path: a value or a DecodeError, never an exception.
+// A small expected-style result for the I/O path: a value or an error, never an exception.
 #include <utility>
 #include <variant>
 
@@ -7,11 +7,11 @@
 
 namespace kgate::protocol {
 
-template <class T>
-class [[nodiscard]] Result {
+template <class T, class E>
+class [[nodiscard]] BasicResult {
 public:
-    Result(T value) : v_(std::in_place_index<0>, std::move(value)) {}
-    Result(DecodeError error) : v_(std::in_place_index<1>, std::move(error)) {}
+    BasicResult(T value) : v_(std::in_place_index<0>, std::move(value)) {}
+    BasicResult(E error) : v_(std::in_place_index<1>, std::move(error)) {}
 
     bool ok() const { return v_.index() == 0; }
     explicit operator bool() const { return ok(); }
@@ -24,10 +24,14 @@ public:
     T* operator->() { return &value(); }
     const T* operator->() const { return &value(); }
 
-    const DecodeError& error() const { return std::get<1>(v_); }
+    const E& error() const { return std::get<1>(v_); }
 
 private:
-    std::variant<T, DecodeError> v_;
+    std::variant<T, E> v_;
 };
+
+// Decoding: a value or the field and offset that failed.
+template <class T>
+using Result = BasicResult<T, DecodeError>;
 
 }  // namespace kgate::protocol

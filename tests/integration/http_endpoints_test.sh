@@ -26,7 +26,7 @@ run=$(mktemp -d "$workdir/run.XXXXXX")
 mock_pid=
 kgate_pid=
 
-# alive, stop_process, wait_until, pick_ports.
+# alive, stop_process, wait_until, pick_ports, start_mock_cluster.
 source "$(dirname "${BASH_SOURCE[0]}")/process_helpers.sh"
 
 cleanup() {
@@ -45,12 +45,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-timeout --foreground -s KILL $((PROCESS_LIMIT_S + 30)) "$mock_cluster" --brokers 3 --topic orders:3 \
-  --seconds "$PROCESS_LIMIT_S" --ready-file "$run/mock.ready" --control-port-file "$run/mock.port" \
-  >"$run/mock.out" 2>"$run/mock.log" &
-mock_pid=$!
-wait_until "$READY_WAIT_S" "$mock_pid" "mock cluster" test -s "$run/mock.ready"
-mock_brokers=$(head -n 1 "$run/mock.ready")
+start_mock_cluster "$mock_cluster" "$run" "$PROCESS_LIMIT_S"
 
 base=$(pick_ports 6) || die "cannot find free ports"
 http=http://127.0.0.1:$((base + 5))

@@ -60,3 +60,15 @@ else:
     raise SystemExit(f"no {count} consecutive free ports found")
 EOF
 }
+
+# start_mock_cluster MOCK_CLUSTER RUN_DIR SECONDS: three mock brokers with topic orders:3, for
+# SECONDS at most; sets mock_pid and mock_brokers (their "host:port,..." list).
+start_mock_cluster() {
+  local binary=$1 dir=$2 seconds=$3
+  timeout --foreground -s KILL $((seconds + 30)) "$binary" --brokers 3 --topic orders:3 \
+    --seconds "$seconds" --ready-file "$dir/mock.ready" --control-port-file "$dir/mock.port" \
+    >"$dir/mock.out" 2>"$dir/mock.log" &
+  mock_pid=$!
+  wait_until "$READY_WAIT_S" "$mock_pid" "mock cluster" test -s "$dir/mock.ready"
+  mock_brokers=$(head -n 1 "$dir/mock.ready")
+}

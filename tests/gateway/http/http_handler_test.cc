@@ -47,8 +47,8 @@ TEST(HttpHandler, ReadyzWaitsForMetadataAndListeners) {
 }
 
 TEST(HttpHandler, RoutesListEveryBroker) {
-    BrokerRoute a{1, {"b1.internal", 9092}, std::nullopt, 19001, {"gw.example.com", 19001}};
-    BrokerRoute b{2, {"b2.internal", 9092}, HostPort{"10.0.0.2", 9093}, 19002, {"gw.example.com", 19002}};
+    BrokerRoute a{1, {"b1.internal", 9092}, std::nullopt, 19001, {"gw.example.com", 19001}, {}, false};
+    BrokerRoute b{2, {"b2.internal", 9092}, HostPort{"10.0.0.2", 9093}, 19002, {"gw.example.com", 19002}, {}, false};
     auto c = ready_context();
     c.routes = std::make_shared<const RoutingSnapshot>(std::vector<BrokerRoute>{b, a});
     const auto r = get("/routes", c);

@@ -6,24 +6,14 @@
 
 #include <gtest/gtest.h>
 
+#include "gateway/routing/recording_opener.h"
+
 namespace kgate::gateway {
 namespace {
 
 namespace fs = std::filesystem;
 
-class FakeOpener : public ListenerOpener {
-public:
-    std::set<std::uint16_t> refused;
-    std::vector<std::uint16_t> opened;
-    bool open_broker_listener(std::uint16_t port, std::int32_t, std::string& error) override {
-        if (refused.contains(port)) {
-            error = "in use";
-            return false;
-        }
-        opened.push_back(port);
-        return true;
-    }
-};
+using FakeOpener = testing::RecordingOpener;
 
 class RoutingTableTest : public ::testing::Test {
 protected:

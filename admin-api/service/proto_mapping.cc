@@ -1,0 +1,117 @@
+#include "admin-api/service/proto_mapping.h"
+
+#include <fmt/format.h>
+
+namespace kgate::admin {
+
+void to_proto(const gateway::BrokerRoute& r, pb::Route& out) {
+    out.set_node_id(r.node_id);
+    if (r.upstream_override) {
+        out.set_upstream_host(r.upstream_override->host);
+        out.set_upstream_port(r.upstream_override->port);
+    }
+    out.set_advertised_host(r.client_advertised.host);
+    out.set_advertised_port(r.client_advertised.port);
+    out.set_listen_port(r.listen_port);
+    out.set_broker_host(r.broker_advertised.host);
+    out.set_broker_port(r.broker_advertised.port);
+    out.set_effective_upstream(r.upstream().to_string());
+    out.set_draining(r.draining);
+    if (r.admin.upstream) out.add_admin_fields("upstream");
+    if (r.admin.advertised_host) out.add_admin_fields("advertised_host");
+    if (r.admin.advertised_port) out.add_admin_fields("advertised_port");
+}
+
+void to_proto(const gateway::BrokerInfo& b, pb::Broker& out) {
+    out.set_node_id(b.route.node_id);
+    out.set_advertised_address(b.route.broker_advertised.to_string());
+    out.set_effective_address(b.route.upstream().to_string());
+    out.set_listener(b.route.client_advertised.to_string());
+    out.set_listen_port(b.route.listen_port);
+    out.set_state(b.route.draining ? pb::Broker::STATE_DRAINING : b.in_metadata ? pb::Broker::STATE_SERVING : pb::Broker::STATE_ABSENT);
+    out.set_client_connections(b.client_connections);
+    out.set_upstream_connections(b.upstream_connections);
+}
+
+void to_proto(const gateway::ConnectionInfo& c, pb::Connection& out) {
+    out.set_id(c.id);
+    out.set_client_address(c.client);
+    out.set_listener(c.bootstrap ? std::string("bootstrap") : fmt::format("broker {}", c.listener_node));
+    out.set_listener_port(c.listener_port);
+    out.set_upstream_address(c.upstream);
+    out.set_upstream_node_id(c.upstream_node);
+    out.set_bytes_from_client(c.bytes_from_client);
+    out.set_bytes_to_client(c.bytes_to_client);
+    out.set_requests(c.requests);
+    out.set_age_seconds(c.age_seconds);
+    out.set_draining(c.draining);
+}
+
+void to_proto(const gateway::GatewayStatus& s, bool tls, pb::GetStatusResponse& out) {
+    out.set_version(s.version);
+    out.set_uptime_seconds(s.uptime_seconds);
+    out.set_kafka_spec_version(s.kafka_spec_version);
+    out.set_ready(s.ready);
+    out.set_stopping(s.stopping);
+    out.set_routes(static_cast<std::uint32_t>(s.routes));
+    out.set_client_connections(static_cast<std::uint32_t>(s.client_connections));
+    const auto& c = *s.config;
+    auto& summary = *out.mutable_config();
+    for (const auto& u : c.upstream) summary.add_upstream(u.to_string());
+    summary.set_listen(c.listen.to_string());
+    summary.set_broker_ports(fmt::format("{}-{}", c.first_broker_port(), c.last_broker_port()));
+    summary.set_advertised_host(c.client_host());
+    summary.set_state_dir(c.state_dir);
+    summary.set_workers(static_cast<std::uint32_t>(c.workers));
+    summary.set_http_listen(c.http_listen ? c.http_listen->to_string() : "off");
+    summary.set_admin_listen(c.admin_listen ? c.admin_listen->to_string() : "off");
+    summary.set_admin_token_required(!c.admin_token_file.empty());
+    summary.set_admin_tls(tls);
+    summary.set_max_frame_size(c.max_frame_size);
+    summary.set_overrides(static_cast<std::uint32_t>(c.overrides.size()));
+}
+
+gateway::RouteChange from_proto(const pb::PutRouteRequest& r) {
+    gateway::RouteChange c;
+    if (r.has_upstream_host()) c.upstream_host = r.upstream_host();
+    if (r.has_upstream_port()) c.upstream_port = r.upstream_port();
+    if (r.has_advertised_host()) c.advertised_host = r.advertised_host();
+    if (r.has_advertised_port()) c.advertised_port = r.advertised_port();
+    if (r.has_listen_port()) c.listen_port = r.listen_port();
+    return c;
+}
+
+grpc::Status to_status(const gateway::ControlError& e) {
+    switch (e.code) {
+    case gateway::ControlErrc::invalid_argument: return {grpc::StatusCode::INVALID_ARGUMENT, e.message};
+    case gateway::ControlErrc::not_found: return {grpc::StatusCode::NOT_FOUND, e.message};
+    case gateway::ControlErrc::failed_precondition: return {grpc::StatusCode::FAILED_PRECONDITION, e.message};
+    case gateway::ControlErrc::internal: break;
+    }
+    return {grpc::StatusCode::INTERNAL, e.message};
+}
+
+const char* code_name(grpc::StatusCode code) {
+    switch (code) {
+    case grpc::StatusCode::OK: return "OK";
+    case grpc::StatusCode::CANCELLED: return "CANCELLED";
+    case grpc::StatusCode::UNKNOWN: return "UNKNOWN";
+    case grpc::StatusCode::INVALID_ARGUMENT: return "INVALID_ARGUMENT";
+    case grpc::StatusCode::DEADLINE_EXCEEDED: return "DEADLINE_EXCEEDED";
+    case grpc::StatusCode::NOT_FOUND: return "NOT_FOUND";
+    case grpc::StatusCode::ALREADY_EXISTS: return "ALREADY_EXISTS";
+    case grpc::StatusCode::PERMISSION_DENIED: return "PERMISSION_DENIED";
+    case grpc::StatusCode::RESOURCE_EXHAUSTED: return "RESOURCE_EXHAUSTED";
+    case grpc::StatusCode::FAILED_PRECONDITION: return "FAILED_PRECONDITION";
+    case grpc::StatusCode::ABORTED: return "ABORTED";
+    case grpc::StatusCode::OUT_OF_RANGE: return "OUT_OF_RANGE";
+    case grpc::StatusCode::UNIMPLEMENTED: return "UNIMPLEMENTED";
+    case grpc::StatusCode::INTERNAL: return "INTERNAL";
+    case grpc::StatusCode::UNAVAILABLE: return "UNAVAILABLE";
+    case grpc::StatusCode::DATA_LOSS: return "DATA_LOSS";
+    case grpc::StatusCode::UNAUTHENTICATED: return "UNAUTHENTICATED";
+    default: return "UNKNOWN";
+    }
+}
+
+}  // namespace kgate::admin
