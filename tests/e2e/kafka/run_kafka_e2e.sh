@@ -223,7 +223,7 @@ status=0
 victim=2
 fault_count=60000
 "$e2e" produce --label broker-kill "${common[@]}" --topic e2e-kill --run-id "k4-$$" --count "$fault_count" \
-  --duration-ms 40000 --timeout-s 240 --started-file "$run/4.started" >"$run/4.produce" 2>"$run/4.produce.err" &
+  --duration-ms 45000 --timeout-s 240 --started-file "$run/4.started" >"$run/4.produce" 2>"$run/4.produce.err" &
 producer_pid=$!
 bg_pids+=("$producer_pid")
 wait_until "$READY_WAIT_S" "$producer_pid" "broker-kill producer" test -e "$run/4.started"
@@ -232,15 +232,19 @@ log_mark=$(wc -l <"$run/kgate.log")
 kafka_broker_kill "$victim"
 killed_at=$(date +%s)
 kill_offset=$((killed_at - t))
-sleep 8
-kafka_broker_start "$victim"
-kafka_broker_wait "$victim" "$CLUSTER_WAIT_S"
-echo "faults: node $victim SIGKILLed $kill_offset s into the run, restarted after 8 s, back in $(elapsed_since "$killed_at") s" >"$run/4.faults"
-# The restart must happen mid-stream too, or the scenario proves less than it says.
+sleep 6
+# The restart must happen mid-stream, or the scenario proves less than it says. Whether the
+# node is fully back before the producer ends depends on the machine's speed (log recovery
+# after SIGKILL), so that part is only reported.
 if ! alive "$producer_pid"; then
-  echo "faults: FAILED the producer had finished before node $victim was back (lengthen --duration-ms)" >>"$run/4.faults"
+  echo "faults: FAILED the producer had finished before node $victim was restarted (lengthen --duration-ms)" >>"$run/4.faults"
   status=1
 fi
+kafka_broker_start "$victim"
+kafka_broker_wait "$victim" "$CLUSTER_WAIT_S"
+producer_state="still running"
+alive "$producer_pid" || producer_state="already finished"
+echo "faults: node $victim SIGKILLed $kill_offset s into the run, restarted 6 s later, back in $(elapsed_since "$killed_at") s after the kill; producer $producer_state then" >>"$run/4.faults"
 wait "$producer_pid" || status=1
 bg_pids=()
 "$e2e" consume --label after-kill "${common[@]}" --topic e2e-kill --run-id "k4-$$" --group "e2e-kill-$$" \
