@@ -9,7 +9,9 @@
 #   4. one broker SIGKILLed while an idempotent producer runs, then restarted: nothing lost or
 #      duplicated, kgate logs the broker's loss and keeps serving
 #   5. `kcat -L` through kgate names gateway addresses only (the brokers' own answer names the
-#      internal ones); every kgate-e2e run also checks librdkafka's statistics the same way
+#      internal ones); every kgate-e2e run also checks librdkafka's statistics the same way;
+#      5b. raw Metadata, FindCoordinator, DescribeCluster and DescribeQuorum answers through kgate,
+#      decoded by `kgate decode`, name gateway addresses only
 # Then kgate must stop on SIGTERM with status 0.
 #
 #   run_kafka_e2e.sh KGATE E2E_BINARY WORKDIR
@@ -260,6 +262,15 @@ alive "$kgate_pid" || { echo "kgate: FAILED it exited" >>"$run/4.log.summary"; s
 check_kcat_brokers "$run/4.kcat" "$run/4.kcat.summary" || status=1
 report "4. node $victim SIGKILLed and restarted while $fault_count idempotent messages are produced" "$status" "$t" \
   "$run/4.faults" "$run/4.produce" "$run/4.consume" "$run/4.log.summary" "$run/4.kcat.summary"
+
+# ---- 5b. every response naming brokers, asked raw through kgate ----
+# After the others, so the group and transaction coordinators exist and node 2 is back.
+t=$(date +%s)
+status=0
+python3 "$here/address_leak_check.py" "$kgate" "$gateway" "$((base + 9))-$gateway_last" "$run" "$hidden_list" \
+  >"$run/5b.out" 2>&1 || status=1
+report "5b. Metadata, FindCoordinator, DescribeCluster, DescribeQuorum through kgate name only gateway addresses" \
+  "$status" "$t" "$run/5b.out"
 
 # ---- shutdown ----
 t=$(date +%s)
