@@ -8,6 +8,8 @@
 #      read_uncommitted sees the aborted ones too (so the aborts really reached the brokers)
 #   4. one broker SIGKILLed while an idempotent producer runs, then restarted: nothing lost or
 #      duplicated, kgate logs the broker's loss and keeps serving
+#   6. kgate itself restarted (SIGTERM, then again on its state) while a producer runs: same
+#      gateway ports, nothing lost or duplicated
 #   5. `kcat -L` through kgate names gateway addresses only (the brokers' own answer names the
 #      internal ones); every kgate-e2e run also checks librdkafka's statistics the same way;
 #      5b. raw Metadata, FindCoordinator, DescribeCluster and DescribeQuorum answers through kgate,
@@ -74,7 +76,7 @@ cleanup() {
   if [[ $status -eq 0 ]]; then
     if [[ ${KGATE_E2E_KEEP:-0} == 1 ]]; then echo "kafka_e2e: logs kept in $run"; else rm -rf -- "$run"; fi
   else
-    for log in "$run"/kgate.log "$run"/kafka/node-*/broker.log; do
+    for log in "$run"/kgate*.log "$run"/kafka/node-*/broker.log; do
       [[ -s $log ]] || continue
       echo "---- last lines of $log ----" >&2
       tail -n 15 "$log" >&2
@@ -135,9 +137,14 @@ hidden_list=$(IFS=,; echo "${hidden[*]}")
     echo "    upstream: 127.0.0.1:$(kafka_client_port "$n")"
   done
 } >"$run/kgate.yaml"
-timeout --foreground -s KILL "$PROCESS_LIMIT_S" "$kgate" serve --config "$run/kgate.yaml" >"$run/kgate.log" 2>&1 &
-kgate_pid=$!
-wait_until "$READY_WAIT_S" "$kgate_pid" "kgate" grep -qs "ready: 3 brokers" "$run/kgate.log"
+# start_kgate LOG: kgate with that configuration (and its state directory), ready for clients.
+start_kgate() {
+  kgate_log=$1
+  timeout --foreground -s KILL "$PROCESS_LIMIT_S" "$kgate" serve --config "$run/kgate.yaml" >"$kgate_log" 2>&1 &
+  kgate_pid=$!
+  wait_until "$READY_WAIT_S" "$kgate_pid" "kgate" grep -qs "ready: 3 brokers" "$kgate_log"
+}
+start_kgate "$run/kgate.log"
 echo "kafka_e2e: kgate on $gateway (broker ports $gateway_first-$gateway_last) in front of brokers advertising ${hidden[0]%%:*}..."
 
 # The bootstrap listener is a gateway address too: librdkafka lists it as a "bootstrap" broker.
@@ -272,6 +279,44 @@ python3 "$here/address_leak_check.py" "$kgate" "$gateway" "$((base + 9))-$gatewa
 report "5b. Metadata, FindCoordinator, DescribeCluster, DescribeQuorum through kgate name only gateway addresses" \
   "$status" "$t" "$run/5b.out"
 
+# ---- 6. kgate restarted on its state while a producer runs ----
+t=$(date +%s)
+status=0
+restart_count=20000
+"$e2e" produce --label kgate-restart "${common[@]}" --topic e2e-restart --run-id "k6-$$" --count "$restart_count" \
+  --duration-ms 15000 --timeout-s 180 --started-file "$run/6.started" >"$run/6.produce" 2>"$run/6.produce.err" &
+producer_pid=$!
+bg_pids+=("$producer_pid")
+wait_until "$READY_WAIT_S" "$producer_pid" "kgate-restart producer" test -e "$run/6.started"
+sleep 3
+stop_process "$kgate_pid"
+kgate_pid=
+if [[ $stopped_status -ne 0 ]]; then
+  echo "kgate: FAILED exit status $stopped_status after SIGTERM" >"$run/6.restart"
+  status=1
+fi
+start_kgate "$run/kgate-2.log"
+if grep -q "restored 3 broker routes" "$run/kgate-2.log"; then
+  echo "kgate: OK stopped and restarted mid-stream, $(grep -o 'restored 3 broker routes' "$run/kgate-2.log")" >>"$run/6.restart"
+else
+  echo "kgate: FAILED the restarted kgate did not restore its 3 broker routes" >>"$run/6.restart"
+  status=1
+fi
+alive "$producer_pid" || { echo "faults: FAILED the producer had finished before kgate was back" >>"$run/6.restart"; status=1; }
+wait "$producer_pid" || status=1
+bg_pids=()
+"$e2e" consume --label after-restart "${common[@]}" --topic e2e-restart --run-id "k6-$$" --group "e2e-restart-$$" \
+  --expect "$restart_count" --timeout-s 120 >"$run/6.consume" 2>"$run/6.consume.err" || status=1
+# The same gateway addresses as before the restart (clients keep what they were told).
+check_kcat_brokers "$run/6.kcat" "$run/6.kcat.summary" || status=1
+# (Only "broker N at ADDRESS": which one is the controller may have changed meanwhile.)
+if [[ $(grep -oE '^ +broker [0-9]+ at [^ ]+' "$run/6.kcat" | sort) != "$(grep -oE '^ +broker [0-9]+ at [^ ]+' "$run/5.kcat" | sort)" ]]; then
+  echo "kcat -L: FAILED the gateway addresses changed across the restart" >>"$run/6.kcat.summary"
+  status=1
+fi
+report "6. kgate restarted on its state while $restart_count idempotent messages are produced" "$status" "$t" \
+  "$run/6.restart" "$run/6.produce" "$run/6.consume" "$run/6.kcat.summary"
+
 # ---- shutdown ----
 t=$(date +%s)
 status=0
@@ -281,11 +326,11 @@ kgate_pid=
 if [[ $kgate_status -ne 0 ]]; then
   echo "kgate: FAILED exit status $kgate_status after SIGTERM" >"$run/stop.out"
   status=1
-elif grep -qi critical "$run/kgate.log"; then
-  echo "kgate: FAILED log has critical lines: $(grep -i critical "$run/kgate.log" | head -n 3)" >"$run/stop.out"
+elif grep -qi critical "$run"/kgate*.log; then
+  echo "kgate: FAILED log has critical lines: $(grep -hi critical "$run"/kgate*.log | head -n 3)" >"$run/stop.out"
   status=1
 else
-  echo "kgate: OK exit status 0 after SIGTERM, no critical lines, $(grep -c '\[error\]' "$run/kgate.log" || true) error and $(grep -c '\[warning\]' "$run/kgate.log" || true) warning lines" >"$run/stop.out"
+  echo "kgate: OK exit status 0 after SIGTERM, no critical lines, $(cat "$run"/kgate*.log | grep -c '\[error\]' || true) error and $(cat "$run"/kgate*.log | grep -c '\[warning\]' || true) warning lines in its logs" >"$run/stop.out"
 fi
 report "kgate stops cleanly on SIGTERM" "$status" "$t" "$run/stop.out"
 
