@@ -22,6 +22,8 @@
 KAFKA_E2E_HOME="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 KAFKA_NODES=3
 KAFKA_HEAP="${KAFKA_HEAP:--Xmx384m -Xms96m}"
+# Each broker is bounded in time by itself too, so none outlives a killed test for long.
+KAFKA_PROCESS_LIMIT_S="${KAFKA_PROCESS_LIMIT_S:-900}"
 KAFKA_DIR=""
 KAFKA_FIRST_PORT=0
 KAFKA_LIBS=""
@@ -99,7 +101,7 @@ kafka_cluster_init() {
     mkdir -p "$KAFKA_DIR/node-$n"
     kafka_write_config "$n"
     # One cluster id for all three; formatting writes meta.properties and the bootstrap metadata.
-    java -Xmx128m -cp "$KAFKA_LIBS/*" -Dlog4j2.configurationFile="$KAFKA_E2E_HOME/log4j2.xml" \
+    timeout -s KILL 180 java -Xmx128m -cp "$KAFKA_LIBS/*" -Dlog4j2.configurationFile="$KAFKA_E2E_HOME/log4j2.xml" \
       kafka.tools.StorageTool format -t "$id" -c "$KAFKA_DIR/node-$n/server.properties" \
       >"$KAFKA_DIR/node-$n/format.log" 2>&1 &
     pids+=($!)
@@ -114,8 +116,10 @@ kafka_cluster_init() {
 kafka_broker_start() {
   local n=$1
   alive "${KAFKA_PIDS[n]}" && die "kafka node $n is already running"
+  # `timeout --foreground` passes SIGTERM on to the JVM (a clean shutdown); KAFKA_PIDS holds
+  # timeout's pid, the JVM is its only child.
   # shellcheck disable=SC2086 # KAFKA_HEAP holds several JVM flags
-  java $KAFKA_HEAP -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:ParallelGCThreads=1 -XX:ConcGCThreads=1 \
+  timeout --foreground -s KILL "$KAFKA_PROCESS_LIMIT_S" java $KAFKA_HEAP -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:ParallelGCThreads=1 -XX:ConcGCThreads=1 \
     -XX:CICompilerCount=2 -XX:+ExitOnOutOfMemoryError -Djava.awt.headless=true \
     -Dlog4j2.configurationFile="$KAFKA_E2E_HOME/log4j2.xml" \
     -cp "$KAFKA_LIBS/*" kafka.Kafka "$KAFKA_DIR/node-$n/server.properties" >>"$(kafka_log "$n")" 2>&1 &
@@ -125,7 +129,8 @@ kafka_broker_start() {
 kafka_broker_kill() {
   local n=$1
   alive "${KAFKA_PIDS[n]}" || die "kafka node $n is not running"
-  kill -KILL "${KAFKA_PIDS[n]}"
+  # The JVM itself (timeout's child) dies without a chance to shut down; timeout then exits.
+  pkill -KILL -P "${KAFKA_PIDS[n]}" || die "kafka node $n: no JVM under process ${KAFKA_PIDS[n]}"
   wait "${KAFKA_PIDS[n]}" 2>/dev/null || true
   KAFKA_PIDS[n]=""
 }

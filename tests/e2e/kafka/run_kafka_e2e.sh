@@ -65,6 +65,7 @@ started_at=$(date +%s)
 
 # alive, stop_process, wait_until, pick_ports; then the cluster functions.
 source "$here/../../integration/process_helpers.sh"
+KAFKA_PROCESS_LIMIT_S=$PROCESS_LIMIT_S
 source "$here/cluster.sh"
 
 cleanup() {
