@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # A 3-node Apache Kafka KRaft cluster on loopback for the end-to-end tests, as functions to
 # source (after tests/integration/process_helpers.sh, and with die() and STOP_WAIT_S defined).
 #
@@ -163,13 +164,24 @@ kafka_cluster_start() {
 }
 
 kafka_cluster_stop() {
-  local n
+  local n i jvms=("" "" "" "")
   for ((n = 1; n <= KAFKA_NODES; n++)); do
-    alive "${KAFKA_PIDS[n]}" && kill -TERM "${KAFKA_PIDS[n]}" 2>/dev/null
+    alive "${KAFKA_PIDS[n]}" || continue
+    jvms[n]=$(pgrep -P "${KAFKA_PIDS[n]}" || true)
+    kill -TERM "${KAFKA_PIDS[n]}" 2>/dev/null || true
   done
   for ((n = 1; n <= KAFKA_NODES; n++)); do
     [ -n "${KAFKA_PIDS[n]}" ] || continue
     stop_process "${KAFKA_PIDS[n]}"
     KAFKA_PIDS[n]=""
+    # A JVM still shutting down when its timeout wrapper was SIGKILLed would be left behind,
+    # unbounded: kill it too, and wait (bounded) until it is gone.
+    if alive "${jvms[n]}"; then
+      kill -KILL "${jvms[n]}" 2>/dev/null || true
+      for ((i = 0; i < 50; i++)); do
+        alive "${jvms[n]}" || break
+        sleep 0.1
+      done
+    fi
   done
 }
