@@ -116,6 +116,7 @@ void consume_loop(const Options& o, int index, Member& m, Verifier& verifier, co
                          {"client.id", "kgate-e2e-" + o.label + "-" + std::to_string(index)},
                          {"group.id", o.group},
                          {"auto.offset.reset", "earliest"},
+                         {"isolation.level", o.isolation},
                          {"statistics.interval.ms", "1000"}});
   set_callback(*conf, "event_cb", &m.events);
   std::string error;
@@ -150,7 +151,7 @@ void consume_loop(const Options& o, int index, Member& m, Verifier& verifier, co
 int run_consume(const Options& o) {
   const auto start = Clock::now();
   const auto deadline = start + std::chrono::seconds(o.timeout_s);
-  Verifier verifier(o.run_id, o.expect, o.consumers);
+  Verifier verifier(o.run_id, o.expect, o.consumers, o.expect_foreign);
   GroupBarrier barrier(o.consumers);
   std::vector<std::unique_ptr<Member>> members;
   std::atomic<std::int64_t> stop_at_ms{to_ms(deadline)};

@@ -40,11 +40,13 @@ std::set<std::string> split_list(std::string_view text) {
 
 void print_usage() {
   std::fprintf(stderr,
-               "usage: kgate-e2e produce|consume --bootstrap HOST:PORT --run-id ID\n"
+               "usage: kgate-e2e produce|txn-produce|consume --bootstrap HOST:PORT --run-id ID\n"
                "         --gateway-ports FROM-TO --upstream HOST:PORT[,...] [--topic T]\n"
                "         [--label L] [--timeout-s S]\n"
                "  produce: --count N [--keys K] [--duration-ms D] [--strict] [--started-file F]\n"
-               "  consume: --group G --expect N [--consumers C]\n");
+               "  txn-produce: --count N [--batch B] [--abort-every K] [--keys K]\n"
+               "  consume: --group G --expect N [--consumers C] [--isolation read_committed]\n"
+               "           [--expect-foreign N]\n");
 }
 
 std::optional<Options> parse_options(int argc, char** argv, std::string& error) {
@@ -54,7 +56,7 @@ std::optional<Options> parse_options(int argc, char** argv, std::string& error) 
     return std::nullopt;
   }
   o.command = argv[1];
-  if (o.command != "produce" && o.command != "consume") {
+  if (o.command != "produce" && o.command != "txn-produce" && o.command != "consume") {
     error = "unknown subcommand '" + o.command + "'";
     return std::nullopt;
   }
@@ -84,6 +86,13 @@ std::optional<Options> parse_options(int argc, char** argv, std::string& error) 
     else if (arg == "--duration-ms") ok = parse_int(value, 0, 3'600'000, o.duration_ms);
     else if (arg == "--consumers") ok = parse_int(value, 1, 16, o.consumers);
     else if (arg == "--expect") ok = parse_int(value, 1, 10'000'000, o.expect);
+    else if (arg == "--batch") ok = parse_int(value, 1, 100'000, o.batch);
+    else if (arg == "--abort-every") ok = parse_int(value, 2, 1000, o.abort_every);
+    else if (arg == "--expect-foreign") ok = parse_int(value, 0, 10'000'000, o.expect_foreign);
+    else if (arg == "--isolation") {
+      o.isolation = value;
+      ok = value == "read_committed" || value == "read_uncommitted";
+    }
     else {
       error = "unknown option " + std::string(arg);
       return std::nullopt;
@@ -97,7 +106,7 @@ std::optional<Options> parse_options(int argc, char** argv, std::string& error) 
     error = "--bootstrap, --run-id, --gateway-ports and --upstream are required";
     return std::nullopt;
   }
-  if (o.command == "produce" && o.count == 0) error = "produce needs --count";
+  if (o.command != "consume" && o.count == 0) error = o.command + " needs --count";
   if (o.command == "consume" && (o.group.empty() || o.expect == 0)) error = "consume needs --group and --expect";
   if (!error.empty()) return std::nullopt;
   if (o.label.empty()) o.label = o.command;

@@ -9,7 +9,7 @@
 namespace kgate::e2e {
 
 struct Options {
-  std::string command;            // "produce" or "consume"
+  std::string command;            // "produce", "txn-produce" or "consume"
   std::string label;              // names the run in the summary line
   std::string bootstrap;          // the gateway's bootstrap listener
   std::string topic = "orders";
@@ -26,10 +26,16 @@ struct Options {
   bool strict = false;            // no client error events at all (transport errors included)
   std::string started_file;       // created once the first message is delivered
 
+  // txn-produce: transactions of --batch messages; every --abort-every'th one is aborted
+  int batch = 100;
+  int abort_every = 3;
+
   // consume
   std::string group;
   int consumers = 1;
   int expect = 0;
+  std::string isolation = "read_uncommitted";  // or read_committed
+  int expect_foreign = -1;        // >= 0: exactly this many messages of other runs must be seen
 };
 
 // Parses argv; on failure returns nullopt with `error` set.

@@ -1,6 +1,7 @@
 // kgate-e2e: the client side of the gateway's end-to-end tests (run_gateway_e2e.sh).
 //
 //   kgate-e2e produce --bootstrap GW --run-id R --gateway-ports A-B --upstream MOCK_LIST --count N ...
+//   kgate-e2e txn-produce --bootstrap GW --run-id R --gateway-ports A-B --upstream LIST --count N --batch B ...
 //   kgate-e2e consume --bootstrap GW --run-id R --gateway-ports A-B --upstream MOCK_LIST --group G --expect N ...
 //
 // Each prints one summary line and exits 0 when every check passed, 1 when one failed,
@@ -11,6 +12,7 @@
 #include "e2e_consumer.h"
 #include "e2e_options.h"
 #include "e2e_producer.h"
+#include "e2e_transactions.h"
 
 int main(int argc, char** argv) {
   using namespace kgate::e2e;
@@ -22,7 +24,9 @@ int main(int argc, char** argv) {
     return 2;
   }
   try {
-    return options->command == "produce" ? run_produce(*options) : run_consume(*options);
+    if (options->command == "produce") return run_produce(*options);
+    if (options->command == "txn-produce") return run_txn_produce(*options);
+    return run_consume(*options);
   } catch (const std::exception& e) {
     std::printf("%s[%s]: FAILED: %s\n", options->command.c_str(), options->label.c_str(), e.what());
     return 1;

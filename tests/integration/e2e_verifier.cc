@@ -4,9 +4,10 @@
 
 namespace kgate::e2e {
 
-Verifier::Verifier(std::string run_id, int expect, int consumers)
+Verifier::Verifier(std::string run_id, int expect, int consumers, int expect_foreign)
     : run_id_(std::move(run_id)),
       expect_(expect),
+      expect_foreign_(expect_foreign),
       seen_(static_cast<std::size_t>(expect)),
       consumer_partitions_(static_cast<std::size_t>(consumers)),
       consumer_messages_(static_cast<std::size_t>(consumers)) {}
@@ -75,7 +76,8 @@ bool Verifier::ok() const {
   bool every_consumer_served = true;
   for (const auto& partitions : consumer_partitions_) every_consumer_served = every_consumer_served && !partitions.empty();
   return distinct_ == expect_ && own_ == expect_ && duplicates_ == 0 && offset_regressions_ == 0 &&
-         seq_regressions_ == 0 && malformed_ == 0 && key_moved_ == 0 && every_consumer_served;
+         seq_regressions_ == 0 && malformed_ == 0 && key_moved_ == 0 && every_consumer_served &&
+         (expect_foreign_ < 0 || foreign_ == expect_foreign_);
 }
 
 std::string Verifier::summary() const {
@@ -85,7 +87,11 @@ std::string Verifier::summary() const {
                     " offset regressions, " + std::to_string(seq_regressions_) + " sequence regressions";
   if (malformed_ > 0) out += ", " + std::to_string(malformed_) + " malformed";
   if (key_moved_ > 0) out += ", " + std::to_string(key_moved_) + " keys on two partitions";
-  if (foreign_ > 0) out += ", " + std::to_string(foreign_) + " from earlier runs skipped";
+  if (expect_foreign_ >= 0) {
+    out += ", " + std::to_string(foreign_) + " of other runs (expected " + std::to_string(expect_foreign_) + ")";
+  } else if (foreign_ > 0) {
+    out += ", " + std::to_string(foreign_) + " from earlier runs skipped";
+  }
   out += ", " + std::to_string(last_offset_.size()) + " partitions; per consumer (messages/partitions):";
   for (std::size_t c = 0; c < consumer_messages_.size(); ++c) {
     out += " " + std::to_string(consumer_messages_[c]) + "/" + std::to_string(consumer_partitions_[c].size());

@@ -16,7 +16,9 @@ namespace kgate::e2e {
 
 class Verifier {
  public:
-  Verifier(std::string run_id, int expect, int consumers);
+  // expect_foreign >= 0: exactly that many messages of other runs must arrive (an aborted
+  // transaction's, read_uncommitted), 0 included (read_committed must hide them all).
+  Verifier(std::string run_id, int expect, int consumers, int expect_foreign = -1);
 
   void record(int consumer, std::int32_t partition, std::int64_t offset, std::string_view key, std::string_view value);
   // Every id of the run has arrived at least once.
@@ -26,13 +28,14 @@ class Verifier {
   // A consumer failed: nobody needs to wait for the deadline any more.
   void give_up();
   // Exact count, no duplicates, per-partition offsets and per-key sequence numbers increasing,
-  // and every consumer got messages from at least one partition.
+  // every consumer got messages from at least one partition, and the foreign count if one is expected.
   bool ok() const;
   std::string summary() const;
 
  private:
   const std::string run_id_;
   const int expect_;
+  const int expect_foreign_;
 
   mutable std::mutex mutex_;
   mutable std::condition_variable completed_;
