@@ -119,6 +119,21 @@ wait_until "$READY_WAIT_S" "$kgate_pid" "kgate" grep -qs "ready: 3 brokers" "$ru
 echo "java_kafka_e2e: kgate on $gateway (broker ports $gateway_first-$gateway_last)"
 
 status=0
+# The control: told that only the first gateway port is kgate's, the same admin check must
+# reject the other brokers' gateway addresses. A check that passed here could not fail.
+control_cp=$(cat "$run/java/kafka-clients-${versions[-1]}/classpath.txt")
+if timeout -s KILL 120 java -Xmx128m -cp "$control_cp" dev.kgate.e2e.JavaE2e --scenarios admin \
+     --bootstrap "$gateway" --gateway-ports "$gateway_first-$gateway_first" \
+     --run-id "control-$$" --timeout-s 60 >"$run/control.out" 2>&1; then
+  echo "FAIL control: the admin check accepted addresses outside the ports it was given: $(tail -n 1 "$run/control.out")"
+  status=1
+elif grep -q "describeCluster names addresses outside the gateway" "$run/control.out"; then
+  echo "PASS control: with a narrowed port range the check rejects $(grep -o 'outside the gateway.*' "$run/control.out" | head -n 1 | cut -d: -f3-)"
+else
+  echo "FAIL control: the control run failed for another reason: $(grep -v '^SLF4J' "$run/control.out" | tail -n 3)"
+  status=1
+fi
+
 JAVA_E2E_VERSIONS="${versions[*]}" "$here/run_java_e2e.sh" "$gateway" "$gateway_first-$gateway_last" "$run/java" \
   --count "$COUNT" --partitions 12 --replication-factor 3 --timeout-s 180 \
   --hidden "$(IFS=,; echo "${hidden[*]}")" || status=1

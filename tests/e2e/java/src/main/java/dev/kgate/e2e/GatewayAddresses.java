@@ -15,8 +15,8 @@ final class GatewayAddresses {
 
   boolean isGateway(Node node) {
     return node.host().equals(options.gatewayHost)
-        && node.port() >= options.gatewayFirstPort
-        && node.port() <= options.gatewayLastPort
+        && (node.port() == options.bootstrapPort
+            || (node.port() >= options.gatewayFirstPort && node.port() <= options.gatewayLastPort))
         && !options.hidden.contains(node.host() + ":" + node.port());
   }
 

@@ -10,6 +10,7 @@ final class Options {
   String gatewayHost;
   int gatewayFirstPort;
   int gatewayLastPort;
+  int bootstrapPort;
   String topic = "java-e2e";
   String group;
   String runId = Long.toString(ProcessHandle.current().pid());
@@ -64,9 +65,7 @@ final class Options {
     }
     o.gatewayFirstPort = number("--gateway-ports", range[0], 1, 65535);
     o.gatewayLastPort = number("--gateway-ports", range[1], o.gatewayFirstPort, 65535);
-    // The bootstrap listener counts as a gateway address too.
-    o.gatewayFirstPort = Math.min(o.gatewayFirstPort, bootstrapPort);
-    o.gatewayLastPort = Math.max(o.gatewayLastPort, bootstrapPort);
+    o.bootstrapPort = bootstrapPort; // the bootstrap listener is a gateway address too
     for (String s : o.scenarios) {
       if (!s.equals("produce-consume") && !s.equals("admin")) {
         throw new E2eFailure("unknown scenario " + s + " (produce-consume, admin)");
