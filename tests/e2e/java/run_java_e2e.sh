@@ -2,7 +2,7 @@
 # Runs the Java client scenarios (JavaE2e) through kgate with every tested kafka-clients release
 # (versions.sh: 2.6.0 and the codec's release), one after the other:
 #   produce-consume  N idempotent acks=all records into a 12-partition topic, read back by a
-#                    consumer group: no loss, no duplicate, per-partition order
+#                    3-member consumer group: no loss, no duplicate, per-partition order
 #   admin            createTopics, describeCluster (gateway addresses only), describeConfigs of
 #                    a broker, listConsumerGroups (the group above), deleteTopics
 #

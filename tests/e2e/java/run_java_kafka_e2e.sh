@@ -135,7 +135,7 @@ else
 fi
 
 JAVA_E2E_VERSIONS="${versions[*]}" "$here/run_java_e2e.sh" "$gateway" "$gateway_first-$gateway_last" "$run/java" \
-  --count "$COUNT" --partitions 12 --replication-factor 3 --timeout-s 180 \
+  --count "$COUNT" --consumers 3 --partitions 12 --replication-factor 3 --timeout-s 180 \
   --hidden "$(IFS=,; echo "${hidden[*]}")" || status=1
 
 stop_process "$kgate_pid"

@@ -42,8 +42,8 @@ final class Clients {
   }
 
   /** A group member that commits by hand, so the group keeps its offsets after it leaves. */
-  static KafkaConsumer<String, String> consumer(Options o) {
-    Properties p = common(o, "java-e2e-consumer");
+  static KafkaConsumer<String, String> consumer(Options o, int member) {
+    Properties p = common(o, "java-e2e-consumer-" + member);
     p.put(ConsumerConfig.GROUP_ID_CONFIG, o.group);
     p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");

@@ -15,6 +15,7 @@ final class Options {
   String group;
   String runId = Long.toString(ProcessHandle.current().pid());
   int count = 20000;
+  int consumers = 3;
   int partitions = 12;
   short replicationFactor = 0; // 0: as many replicas as brokers, at most 3
   int timeoutS = 120;
@@ -23,7 +24,7 @@ final class Options {
 
   static final String USAGE =
       "usage: JavaE2e --bootstrap HOST:PORT --gateway-ports FIRST-LAST [--topic T] [--group G]\n"
-          + "  [--run-id ID] [--count N] [--partitions P] [--replication-factor R] [--timeout-s S]\n"
+          + "  [--run-id ID] [--count N] [--consumers C] [--partitions P] [--replication-factor R] [--timeout-s S]\n"
           + "  [--hidden HOST:PORT,...] [--scenarios produce-consume,admin]";
 
   static Options parse(String[] args) throws E2eFailure {
@@ -42,6 +43,7 @@ final class Options {
         case "--group": o.group = value; break;
         case "--run-id": o.runId = value; break;
         case "--count": o.count = number(name, value, 1, 10_000_000); break;
+        case "--consumers": o.consumers = number(name, value, 1, 12); break;
         case "--partitions": o.partitions = number(name, value, 1, 1000); break;
         case "--replication-factor": o.replicationFactor = (short) number(name, value, 1, 3); break;
         case "--timeout-s": o.timeoutS = number(name, value, 5, 3600); break;

@@ -1,13 +1,10 @@
 package dev.kgate.e2e;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.AdminClient;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.Node;
@@ -86,38 +83,25 @@ final class ProduceConsume {
 
   private String consume() throws E2eFailure {
     SequenceCheck check = new SequenceCheck(o.count, o.partitions);
-    long foreign = 0;
-    long deadline = System.nanoTime() + o.timeoutS * 1_000_000_000L;
-    long quietUntil = 0; // after the last expected record: keep polling briefly for duplicates
-    String prefix = o.runId + ":";
-    try (KafkaConsumer<String, String> consumer = Clients.consumer(o)) {
-      consumer.subscribe(List.of(o.topic));
-      checkPartitions("the consumer", consumer.partitionsFor(o.topic));
-      while (true) {
-        long now = System.nanoTime();
-        if (quietUntil != 0 && now > quietUntil) {
-          break;
-        }
-        if (now > deadline) {
-          throw new E2eFailure("consumer: " + check.summary() + " within " + o.timeoutS + " s");
-        }
-        for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(500))) {
-          String value = r.value();
-          if (value == null || !value.startsWith(prefix)) {
-            foreign++; // an earlier run's records in a reused topic
-            continue;
-          }
-          check.record(r.partition(), Integer.parseInt(value.substring(prefix.length())), r.offset());
-        }
-        if (quietUntil == 0 && check.complete()) {
-          quietUntil = System.nanoTime() + 2_000_000_000L;
-        }
-      }
-      consumer.commitSync(Duration.ofSeconds(o.timeoutS));
-    } catch (RuntimeException e) {
-      throw new E2eFailure("consumer (group " + o.group + ")", e);
+    GroupReader reader = new GroupReader(o, check, this::checkPartitions);
+    List<Thread> threads = new ArrayList<>();
+    for (int m = 0; m < o.consumers; m++) {
+      int member = m;
+      Thread t = new Thread(() -> reader.member(member), "java-e2e-consumer-" + m);
+      threads.add(t);
+      t.start();
     }
+    for (Thread t : threads) {
+      try {
+        t.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new E2eFailure("consumer: interrupted");
+      }
+    }
+    reader.rethrow();
     check.verify();
-    return "group " + o.group + " read " + check.summary() + (foreign > 0 ? ", skipped " + foreign + " from earlier runs" : "");
+    return "a " + o.consumers + "-member group " + o.group + " read " + check.summary()
+        + (reader.foreign() > 0 ? ", skipped " + reader.foreign() + " from earlier runs" : "");
   }
 }

@@ -26,7 +26,7 @@ final class SequenceCheck {
     Arrays.fill(last, -1);
   }
 
-  void record(int partition, int seq, long offset) {
+  synchronized void record(int partition, int seq, long offset) {
     if (seq < 0 || seq >= count) {
       problem("record " + seq + " was never sent (partition " + partition + ", offset " + offset + ")");
       return;
@@ -54,15 +54,15 @@ final class SequenceCheck {
     }
   }
 
-  boolean complete() {
+  synchronized boolean complete() {
     return distinct == count;
   }
 
-  String summary() {
+  synchronized String summary() {
     return distinct + " of " + count + " records, " + duplicates + " duplicates";
   }
 
-  void verify() throws E2eFailure {
+  synchronized void verify() throws E2eFailure {
     if (!problems.isEmpty() || !complete()) {
       int missing = seen.nextClearBit(0);
       throw new E2eFailure("consumer: " + summary()
