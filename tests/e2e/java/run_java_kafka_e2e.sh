@@ -49,7 +49,9 @@ kgate_pid=
 started_at=$SECONDS
 
 # alive, stop_process, wait_until, pick_ports; then the cluster functions.
+# shellcheck source=tests/integration/process_helpers.sh
 source "$here/../../integration/process_helpers.sh"
+# shellcheck source=tests/e2e/kafka/cluster.sh
 source "$kafka_home/cluster.sh"
 
 cleanup() {

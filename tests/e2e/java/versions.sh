@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # The kafka-clients releases the Java scenarios run with: 2.6.0, the release KoP's Kafka proxy
 # recipe was built on, and the release kgate's codec is generated from (scripts/versions).
 # shellcheck source=scripts/versions
