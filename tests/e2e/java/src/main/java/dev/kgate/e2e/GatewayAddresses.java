@@ -1,0 +1,39 @@
+package dev.kgate.e2e;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import org.apache.kafka.common.Node;
+
+/** The rule every broker address a client is told must follow: kgate's host, a kgate port. */
+final class GatewayAddresses {
+  private final Options options;
+
+  GatewayAddresses(Options options) {
+    this.options = options;
+  }
+
+  boolean isGateway(Node node) {
+    return node.host().equals(options.gatewayHost)
+        && (node.port() == options.bootstrapPort
+            || (node.port() >= options.gatewayFirstPort && node.port() <= options.gatewayLastPort))
+        && !options.hidden.contains(node.host() + ":" + node.port());
+  }
+
+  /** Fails naming every node that is not a gateway address; `what` says where they came from. */
+  void check(String what, Collection<Node> nodes) throws E2eFailure {
+    List<String> bad = new ArrayList<>();
+    for (Node node : nodes) {
+      if (node == null || node.isEmpty()) {
+        continue; // no leader right now: nothing was advertised
+      }
+      if (!isGateway(node)) {
+        bad.add(node.id() + "=" + node.host() + ":" + node.port());
+      }
+    }
+    if (!bad.isEmpty()) {
+      throw new E2eFailure(what + " names addresses outside the gateway (" + options.gatewayHost + ":"
+          + options.gatewayFirstPort + "-" + options.gatewayLastPort + "): " + String.join(", ", bad));
+    }
+  }
+}

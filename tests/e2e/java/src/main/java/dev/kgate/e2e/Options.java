@@ -1,0 +1,103 @@
+package dev.kgate.e2e;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/** Command line of the Java scenarios; every value is checked before any client starts. */
+final class Options {
+  String bootstrap;
+  String gatewayHost;
+  int gatewayFirstPort;
+  int gatewayLastPort;
+  int bootstrapPort;
+  String topic = "java-e2e";
+  String group;
+  String runId = Long.toString(ProcessHandle.current().pid());
+  int count = 20000;
+  int consumers = 3;
+  int partitions = 12;
+  short replicationFactor = 0; // 0: as many replicas as brokers, at most 3
+  int timeoutS = 120;
+  List<String> hidden = new ArrayList<>();
+  List<String> scenarios = List.of("produce-consume", "admin");
+
+  static final String USAGE =
+      "usage: JavaE2e --bootstrap HOST:PORT --gateway-ports FIRST-LAST [--topic T] [--group G]\n"
+          + "  [--run-id ID] [--count N] [--consumers C] [--partitions P] [--replication-factor R] [--timeout-s S]\n"
+          + "  [--hidden HOST:PORT,...] [--scenarios produce-consume,admin]";
+
+  static Options parse(String[] args) throws E2eFailure {
+    Options o = new Options();
+    String ports = null;
+    for (int i = 0; i < args.length; i += 2) {
+      String name = args[i];
+      if (i + 1 >= args.length) {
+        throw new E2eFailure("option " + name + " needs a value\n" + USAGE);
+      }
+      String value = args[i + 1];
+      switch (name) {
+        case "--bootstrap": o.bootstrap = value; break;
+        case "--gateway-ports": ports = value; break;
+        case "--topic": o.topic = value; break;
+        case "--group": o.group = value; break;
+        case "--run-id": o.runId = value; break;
+        case "--count": o.count = number(name, value, 1, 10_000_000); break;
+        case "--consumers": o.consumers = number(name, value, 1, 12); break;
+        case "--partitions": o.partitions = number(name, value, 1, 1000); break;
+        case "--replication-factor": o.replicationFactor = (short) number(name, value, 1, 3); break;
+        case "--timeout-s": o.timeoutS = number(name, value, 5, 3600); break;
+        case "--hidden": o.hidden = splitList(value); break;
+        case "--scenarios": o.scenarios = splitList(value); break;
+        default: throw new E2eFailure("unknown option " + name + "\n" + USAGE);
+      }
+    }
+    if (o.bootstrap == null || ports == null) {
+      throw new E2eFailure("--bootstrap and --gateway-ports are required\n" + USAGE);
+    }
+    int colon = o.bootstrap.lastIndexOf(':');
+    if (colon <= 0) {
+      throw new E2eFailure("--bootstrap must be HOST:PORT, not " + o.bootstrap);
+    }
+    o.gatewayHost = o.bootstrap.substring(0, colon);
+    int bootstrapPort = number("--bootstrap port", o.bootstrap.substring(colon + 1), 1, 65535);
+    String[] range = ports.split("-", 2);
+    if (range.length != 2) {
+      throw new E2eFailure("--gateway-ports must be FIRST-LAST, not " + ports);
+    }
+    o.gatewayFirstPort = number("--gateway-ports", range[0], 1, 65535);
+    o.gatewayLastPort = number("--gateway-ports", range[1], o.gatewayFirstPort, 65535);
+    o.bootstrapPort = bootstrapPort; // the bootstrap listener is a gateway address too
+    for (String s : o.scenarios) {
+      if (!s.equals("produce-consume") && !s.equals("admin")) {
+        throw new E2eFailure("unknown scenario " + s + " (produce-consume, admin)");
+      }
+    }
+    if (o.group == null) {
+      o.group = "java-e2e-" + o.runId;
+    }
+    return o;
+  }
+
+  private static List<String> splitList(String value) {
+    List<String> out = new ArrayList<>();
+    for (String s : Arrays.asList(value.split(","))) {
+      if (!s.isBlank()) {
+        out.add(s.trim());
+      }
+    }
+    return out;
+  }
+
+  private static int number(String name, String value, int min, int max) throws E2eFailure {
+    try {
+      int n = Integer.parseInt(value.trim());
+      if (n < min || n > max) {
+        throw new E2eFailure(name + " must lie in " + min + ".." + max + ", not " + value);
+      }
+      return n;
+    } catch (NumberFormatException e) {
+      throw new E2eFailure(name + " must be a number, not " + value);
+    }
+  }
+}
