@@ -85,6 +85,7 @@ public:
     }
 
     void note_change() { outcome_.changed = true; }
+    bool is_known(std::int32_t node_id) { return mapper_.is_known(node_id); }
 
     // Every element's host/port, with its node id taken from the member `id`.
     template <class Item>
@@ -164,8 +165,15 @@ void rewrite_body(ShareAcknowledgeResponse& m, std::int16_t version, AddressRewr
 
 void rewrite_body(DescribeQuorumResponse& m, std::int16_t version, AddressRewriter& rw) {
     if (!kQuorumNodes.contains(version)) return;
-    // Every listener of a node (controller and others) names the same node.
+    // Every listener of a node (controller and others) names the same node. A node the
+    // gateway does not route (a dedicated KRaft controller) is listed without its listeners:
+    // its address must not leak, and giving it a gateway port would let clients reach it.
     for (auto& node : m.nodes) {
+        if (!rw.is_known(node.node_id)) {
+            if (!node.listeners.empty()) rw.note_change();
+            node.listeners.clear();
+            continue;
+        }
         for (auto& listener : node.listeners) {
             if (!rw.rewrite(node.node_id, listener.host, listener.port)) return;
         }

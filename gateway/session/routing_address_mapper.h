@@ -11,6 +11,7 @@ public:
     explicit RoutingAddressMapper(RoutingTable& routing) : routing_(routing), snapshot_(routing.published()) {}
 
     std::optional<HostPort> client_address(std::int32_t node_id, std::string_view host, std::int32_t port) override;
+    bool is_known(std::int32_t node_id) override { return snapshot_.get().find(node_id) != nullptr; }
     // Set while rewriting a Metadata response: its broker addresses are authoritative.
     void set_authoritative(bool on) { authoritative_ = on; }
 

@@ -75,11 +75,14 @@ public:
         return gateway_address(node_id);
     }
 
+    bool is_known(std::int32_t node_id) override { return !unknown.contains(node_id); }
+
     bool was_asked(std::int32_t node_id, std::string_view host, std::int32_t port) const {
         return std::find(calls.begin(), calls.end(), Call{node_id, std::string(host), port}) != calls.end();
     }
 
     std::set<std::int32_t> refused;
+    std::set<std::int32_t> unknown;  // nodes the gateway does not route
     std::vector<Call> calls;
 };
 
@@ -656,6 +659,30 @@ TEST(RewriteDescribeQuorum, EveryVersionNamesOnlyGatewayAddresses) {
         EXPECT_TRUE(mapper.was_asked(1, internal_host(11), 9094));
         EXPECT_EQ(pass.after.topics, pass.before.topics);
     }
+}
+
+TEST(RewriteDescribeQuorum, ControllersTheGatewayDoesNotRouteLoseTheirListeners) {
+    const std::int16_t v = DescribeQuorumResponse::highest_version;
+    TestFiller filler(TestFiller::Mode::values);
+    auto m = filled<DescribeQuorumResponse>(v, filler);
+    DescribeQuorumResponse::Node broker;
+    broker.node_id = 1;
+    broker.listeners = {listener("CONTROLLER", 1, 9093)};
+    DescribeQuorumResponse::Node controller;
+    controller.node_id = 3000;
+    controller.listeners = {listener("CONTROLLER", 30, 9093)};
+    m.nodes = {broker, controller};
+    FakeAddressMapper mapper;
+    mapper.unknown = {3000};
+    const auto pass = pass_through_gateway(m, v, mapper);
+    ASSERT_TRUE(pass.completed);
+    ASSERT_EQ(pass.after.nodes.size(), 2u);
+    const auto& kept = pass.after.nodes[0].listeners.at(0);
+    expect_gateway_address(1, kept.host, kept.port, "broker 1");
+    EXPECT_EQ(pass.after.nodes[1].node_id, 3000);
+    EXPECT_TRUE(pass.after.nodes[1].listeners.empty());
+    EXPECT_FALSE(bytes_contain(pass.client_frame, internal_host(30)));
+    for (const auto& call : mapper.calls) EXPECT_NE(call.node_id, 3000) << "a route was asked for the controller";
 }
 
 // ---------------------------------------------------------------------------------------

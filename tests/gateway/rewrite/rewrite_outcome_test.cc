@@ -14,6 +14,7 @@ public:
     std::optional<HostPort> client_address(std::int32_t node_id, std::string_view, std::int32_t) override {
         return HostPort{"gateway", static_cast<std::uint16_t>(19000 + node_id)};
     }
+    bool is_known(std::int32_t) override { return true; }
 };
 
 msg::AnyResponse fetch_with(std::int32_t preferred_read_replica) {
