@@ -1,6 +1,8 @@
 #include "gateway/net/frame_io.h"
 
+#include <algorithm>
 #include <array>
+#include <cstring>
 #include <limits>
 
 #include "gateway/net/frame_errors.h"
@@ -17,6 +19,17 @@ struct whole_buffer {
     }
 };
 
+std::int32_t frame_size(const unsigned char* p) {
+    return static_cast<std::int32_t>((std::uint32_t{p[0]} << 24) | (std::uint32_t{p[1]} << 16) | (std::uint32_t{p[2]} << 8) |
+                                     std::uint32_t{p[3]});
+}
+
+error_code check_size(std::int32_t size, std::size_t max_size) {
+    if (size < 0) return make_error_code(FrameErrc::negative_size);
+    if (static_cast<std::size_t>(size) > max_size) return make_error_code(FrameErrc::too_large);
+    return {};
+}
+
 }  // namespace
 
 awaitable<error_code> read_frame(tcp::socket& socket, std::vector<std::byte>& frame, std::size_t max_size) {
@@ -24,12 +37,44 @@ awaitable<error_code> read_frame(tcp::socket& socket, std::vector<std::byte>& fr
     error_code ec;
     co_await asio::async_read(socket, asio::buffer(prefix), with_ec(ec));
     if (ec) co_return ec;
-    const auto size = static_cast<std::int32_t>((std::uint32_t{prefix[0]} << 24) | (std::uint32_t{prefix[1]} << 16) |
-                                                (std::uint32_t{prefix[2]} << 8) | std::uint32_t{prefix[3]});
-    if (size < 0) co_return make_error_code(FrameErrc::negative_size);
-    if (static_cast<std::size_t>(size) > max_size) co_return make_error_code(FrameErrc::too_large);
+    const auto size = frame_size(prefix.data());
+    if (auto bad = check_size(size, max_size)) co_return bad;
     frame.resize(static_cast<std::size_t>(size));
     co_await asio::async_read(socket, asio::buffer(frame), whole_buffer{}, with_ec(ec));
+    co_return ec;
+}
+
+awaitable<error_code> read_frame(tcp::socket& socket, ReadBuffer& buffer, std::vector<std::byte>& frame, std::size_t max_size) {
+    auto& b = buffer;
+    if (!b.bytes) b.bytes.reset(new std::byte[ReadBuffer::kCapacity]);  // default-initialised: not touched
+    error_code ec;
+    if (b.end - b.begin >= 4) {
+        // A frame that starts in the buffer still goes through the scheduler, as a socket read
+        // would: work already queued on this loop (a writer with an answer to send before the
+        // next frame turns out to be bad) runs first.
+        co_await asio::post(socket.get_executor(), asio::use_awaitable);
+    }
+    while (b.end - b.begin < 4) {
+        if (b.begin > 0) {  // keep the partial prefix, make room after it
+            std::memmove(b.bytes.get(), b.bytes.get() + b.begin, b.end - b.begin);
+            b.end -= b.begin;
+            b.begin = 0;
+        }
+        const auto n = co_await socket.async_read_some(asio::buffer(b.bytes.get() + b.end, ReadBuffer::kCapacity - b.end), with_ec(ec));
+        if (ec) co_return ec;
+        b.end += n;
+    }
+    const auto size = frame_size(reinterpret_cast<const unsigned char*>(b.bytes.get() + b.begin));
+    if (auto bad = check_size(size, max_size)) co_return bad;
+    b.begin += 4;
+    frame.resize(static_cast<std::size_t>(size));
+    const std::size_t buffered = std::min(frame.size(), b.end - b.begin);
+    if (buffered > 0) std::memcpy(frame.data(), b.bytes.get() + b.begin, buffered);
+    b.begin += buffered;
+    if (b.begin == b.end) b.begin = b.end = 0;
+    if (buffered < frame.size()) {
+        co_await asio::async_read(socket, asio::buffer(frame.data() + buffered, frame.size() - buffered), whole_buffer{}, with_ec(ec));
+    }
     co_return ec;
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 // Reading and writing whole size-prefixed Kafka frames on a socket.
 #include <cstddef>
+#include <memory>
 #include <span>
 #include <vector>
 
@@ -11,6 +12,20 @@ namespace kgate::gateway {
 // Reads one frame; `frame` receives the bytes after the 4-byte size prefix. A size above
 // `max_size` fails with FrameErrc::too_large before anything is allocated.
 awaitable<error_code> read_frame(tcp::socket& socket, std::vector<std::byte>& frame, std::size_t max_size);
+
+// Bytes read from one socket ahead of the frame being asked for. A small frame and its prefix
+// (and often the frames after it) come in one recv instead of two; the body of a frame larger
+// than what is buffered is read straight into the frame. Allocated on first use and never
+// zero-filled, so an idle connection keeps resident only the pages its reads touched.
+struct ReadBuffer {
+    static constexpr std::size_t kCapacity = 64 * 1024;
+    std::unique_ptr<std::byte[]> bytes;
+    std::size_t begin = 0;
+    std::size_t end = 0;
+};
+
+// As read_frame above, through `buffer`; every read of one socket must then go through it.
+awaitable<error_code> read_frame(tcp::socket& socket, ReadBuffer& buffer, std::vector<std::byte>& frame, std::size_t max_size);
 
 // Writes the size prefix and the frame in one gathered write: the frame is not copied.
 awaitable<error_code> write_frame(tcp::socket& socket, std::span<const std::byte> frame);

@@ -215,7 +215,7 @@ awaitable<void> ClientSession::read_requests() {
     while (!closed_ && !draining_) {
         while (inflight_.size() >= config.max_inflight && !closed_) co_await wait(reader_wake_);
         if (closed_) break;
-        if (auto ec = co_await read_frame(client_, frame, config.max_frame_size)) {
+        if (auto ec = co_await read_frame(client_, client_in_, frame, config.max_frame_size)) {
             if (ec.category() == frame_category()) {
                 bad_input(ec.message(), ec == FrameErrc::too_large ? RejectReason::too_large : RejectReason::malformed_header);
             }
@@ -299,7 +299,7 @@ awaitable<void> ClientSession::write_responses() {
         bool ok = true;
         if (entry.kind == InFlight::Kind::local) {
             ok = !(co_await write_frame(client_, entry.local_frame));
-        } else if (auto ec = co_await read_frame(upstream_, frame, config.max_frame_size)) {
+        } else if (auto ec = co_await read_frame(upstream_, upstream_in_, frame, config.max_frame_size)) {
             spdlog::info("conn {} from {}: upstream {} closed: {}", id_, peer_, upstream_name_, ec.message());
             ok = false;
         } else {

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "gateway/net/asio.h"
+#include "gateway/net/frame_io.h"
 #include "gateway/session/routing_address_mapper.h"
 #include "gateway/session/session_services.h"
 #include "protocol/codec/frame_codec.h"
@@ -67,6 +68,8 @@ private:
     std::string peer_;
     std::string upstream_name_;
 
+    ReadBuffer client_in_;    // bytes read ahead from the client
+    ReadBuffer upstream_in_;  // and from the broker
     std::deque<InFlight> inflight_;
     asio::steady_timer writer_wake_;
     asio::steady_timer reader_wake_;
