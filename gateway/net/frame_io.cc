@@ -46,7 +46,12 @@ awaitable<error_code> read_frame(tcp::socket& socket, std::vector<std::byte>& fr
 
 awaitable<error_code> read_frame(tcp::socket& socket, ReadBuffer& buffer, std::vector<std::byte>& frame, std::size_t max_size) {
     auto& b = buffer;
-    if (!b.bytes) b.bytes.reset(new std::byte[ReadBuffer::kCapacity]);  // default-initialised: not touched
+    if (!b.bytes || (b.grow && b.begin == b.end)) {
+        b.capacity = b.bytes ? ReadBuffer::kCapacity : ReadBuffer::kInitial;
+        b.bytes.reset(new std::byte[b.capacity]);
+        b.begin = b.end = 0;
+        b.grow = false;
+    }
     error_code ec;
     if (b.end - b.begin >= 4) {
         // A frame that starts in the buffer still goes through the scheduler, as a socket read
@@ -60,7 +65,7 @@ awaitable<error_code> read_frame(tcp::socket& socket, ReadBuffer& buffer, std::v
             b.end -= b.begin;
             b.begin = 0;
         }
-        const auto n = co_await socket.async_read_some(asio::buffer(b.bytes.get() + b.end, ReadBuffer::kCapacity - b.end), with_ec(ec));
+        const auto n = co_await socket.async_read_some(asio::buffer(b.bytes.get() + b.end, b.capacity - b.end), with_ec(ec));
         if (ec) co_return ec;
         b.end += n;
     }
@@ -68,6 +73,7 @@ awaitable<error_code> read_frame(tcp::socket& socket, ReadBuffer& buffer, std::v
     if (auto bad = check_size(size, max_size)) co_return bad;
     b.begin += 4;
     frame.resize(static_cast<std::size_t>(size));
+    if (frame.size() + 4 > b.capacity && b.capacity < ReadBuffer::kCapacity) b.grow = true;
     const std::size_t buffered = std::min(frame.size(), b.end - b.begin);
     if (buffered > 0) std::memcpy(frame.data(), b.bytes.get() + b.begin, buffered);
     b.begin += buffered;

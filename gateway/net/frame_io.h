@@ -15,13 +15,16 @@ awaitable<error_code> read_frame(tcp::socket& socket, std::vector<std::byte>& fr
 
 // Bytes read from one socket ahead of the frame being asked for. A small frame and its prefix
 // (and often the frames after it) come in one recv instead of two; the body of a frame larger
-// than what is buffered is read straight into the frame. Allocated on first use and never
-// zero-filled, so an idle connection keeps resident only the pages its reads touched.
+// than what is buffered is read straight into the frame. It starts small, so an idle connection
+// costs little, and grows once, when a frame did not fit, while it is empty.
 struct ReadBuffer {
+    static constexpr std::size_t kInitial = 512;
     static constexpr std::size_t kCapacity = 64 * 1024;
-    std::unique_ptr<std::byte[]> bytes;
+    std::unique_ptr<std::byte[]> bytes;  // default-initialised: pages are touched only by reads
+    std::size_t capacity = 0;
     std::size_t begin = 0;
     std::size_t end = 0;
+    bool grow = false;  // a frame was larger than capacity
 };
 
 // As read_frame above, through `buffer`; every read of one socket must then go through it.
