@@ -44,7 +44,8 @@ struct Options {
     std::string map_ports;
 };
 
-// Written by the delivery callback on the poll thread only; read after it has stopped.
+// Written by the delivery callback: on the poll thread while sending, then on the main thread
+// (rd_kafka_flush) once that thread has stopped.
 struct State {
     Clock::time_point start;
     double interval_ns = 0;  // 0: unthrottled, no latencies kept
@@ -210,9 +211,11 @@ int main(int argc, char** argv) {
         }
     }
     const double send_seconds = std::chrono::duration<double>(Clock::now() - measure_from).count();
-    rd_kafka_flush(rk, 10'000);
+    // The poller stops first: rd_kafka_flush() serves delivery reports on the calling thread,
+    // and the callback's vector must only ever be touched by one thread.
     polling = false;
     poller.join();
+    rd_kafka_flush(rk, 10'000);
     const long long measured = sent - state.first_measured.load();
     const long long errors = state.errors.load();
     rd_kafka_purge(rk, RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT);

@@ -168,7 +168,8 @@ def draw(chart, targets, path):
     for i, w in enumerate(("produce", "consume")):
         ax.bar([x + i * width for x in range(len(proxies))], [chart["cpu"][t][i] for t in proxies], width, label=w)
     ax.set_xticks([x + width / 2 for x in range(len(proxies))], proxies)
-    ax.set_title("Proxy CPU seconds per GB (lower is better)")
+    ax.set_yscale("log")
+    ax.set_title("Proxy CPU seconds per GB, log scale (lower is better)")
     ax.legend()
     ax = axes[1][0]
     for t in targets:

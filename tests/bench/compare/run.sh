@@ -149,7 +149,7 @@ start_kgate() {
     --broker-ports "$((base + 1))-$((base + 8))" --state-dir "$work/kgate-state" --workers 1 --http-listen off \
     >"$work/kgate.log" 2>&1 &
   pid[kgate]=$!
-  wait_until 30 "${pid[kgate]}" kgate grep -q "ready:" "$work/kgate.log"
+  wait_until 30 "${pid[kgate]}" kgate grep -qs "ready:" "$work/kgate.log"
   bootstrap[kgate]="127.0.0.1:$base"
 }
 
@@ -331,7 +331,7 @@ for count in "${idle_counts[@]}"; do
     timeout 300 python3 "$here/idle_connections.py" "${bootstrap[$t]}" "$n" <"$fifo" >"$work/idle.out" 2>>"$work/clients.log" &
     idle_pid=$!
     exec 4>"$fifo"  # held open: the client keeps its connections until this closes
-    wait_until 240 "$idle_pid" "idle connections through $t" grep -q '^held' "$work/idle.out"
+    wait_until 240 "$idle_pid" "idle connections through $t" grep -qs '^held' "$work/idle.out"
     sleep 1  # let the proxy settle after the last connection
     rss_kib=$(proc_kib "$t" VmRSS)
     hwm_kib=$(proc_kib "$t" VmHWM)
