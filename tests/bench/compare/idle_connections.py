@@ -1,6 +1,7 @@
 """Opens N client connections to a Kafka address, sends one ApiVersions v0 request on each and
-reads its answer (so a proxy has connected its broker side too), prints 'held N', then keeps
-them open until stdin closes. Stdlib only; exits 1 naming the first connection that failed."""
+reads its answer (so a proxy has connected its broker side too), prints 'open K' every 250
+connections and 'held N' at the end, then keeps them open until stdin closes. Stdlib only;
+exits 1 naming the first connection that failed."""
 import socket
 import struct
 import sys
@@ -37,6 +38,8 @@ def main():
             answer = read_exact(s, size)
             if struct.unpack(">i", answer[:4])[0] != i:
                 raise ValueError("wrong correlation id")
+            if (i + 1) % 250 == 0:
+                print(f"open {i + 1}", flush=True)
     except (OSError, EOFError, ValueError) as e:
         sys.exit(f"idle_connections: connection {len(socks)} of {count} to {sys.argv[1]}: {e}")
     print(f"held {len(socks)}", flush=True)
