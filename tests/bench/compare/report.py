@@ -123,14 +123,20 @@ def main():
             runs = {r["round"]: r["result"] for r in idle if r["target"] == t}
             if not runs:
                 continue
-            cells = [fmt(runs[c]["rss_kib"] / 1024, 0) if c in runs else "failed" for c in counts]
+            cells = [
+                (fmt(runs[c]["rss_kib"] / 1024, 0) + (f" ({runs[c]['connections']:,} held)" if runs[c]["connections"] < held[c] else ""))
+                if c in runs else "failed"
+                for c in counts
+            ]
             last = runs.get(counts[-1])
             per = (last["rss_kib"] - last["before_kib"]) / last["connections"] if last else None
             add(f"| {t} | {' | '.join(cells)} | {fmt(per, 1)} |")
             chart["idle"][t] = runs[counts[-1]]["rss_kib"] / 1024 if last else 0
-        if any(held[c] < c for c in counts):
+        if any(held[c] < c for c in counts) or any(r["result"]["connections"] < held[r["round"]] for r in idle):
             add("")
-            add("Fewer connections than asked: each one costs the proxy two descriptors and the open-files hard limit here caps them.")
+            add("Fewer connections than asked: each one costs the proxy two descriptors and the open-files hard limit here "
+                "caps them; '(N held)' marks a proxy that had N open when the time limit ran out (the mock brokers accept "
+                "ever more slowly as connections pile up).")
 
     if failed:
         add("")
