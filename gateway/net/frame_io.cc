@@ -1,22 +1,116 @@
 #include "gateway/net/frame_io.h"
 
+#include <algorithm>
 #include <array>
+#include <cstring>
+#include <limits>
 
 #include "gateway/net/frame_errors.h"
 
 namespace kgate::gateway {
+namespace {
+
+// Asio's own conditions (transfer_all, transfer_exactly) hand the kernel at most 64 KiB per
+// recv/sendmsg, so a 1 MiB frame costs 16 system calls and 16 trips through the scheduler each
+// way. This one offers the whole remaining buffer: the kernel moves what it has in one call.
+struct whole_buffer {
+    std::size_t operator()(const error_code& ec, std::size_t) const {
+        return ec ? 0 : std::numeric_limits<std::size_t>::max();
+    }
+};
+
+std::int32_t frame_size(const unsigned char* p) {
+    return static_cast<std::int32_t>((std::uint32_t{p[0]} << 24) | (std::uint32_t{p[1]} << 16) | (std::uint32_t{p[2]} << 8) |
+                                     std::uint32_t{p[3]});
+}
+
+error_code check_size(std::int32_t size, std::size_t max_size) {
+    if (size < 0) return make_error_code(FrameErrc::negative_size);
+    if (static_cast<std::size_t>(size) > max_size) return make_error_code(FrameErrc::too_large);
+    return {};
+}
+
+}  // namespace
 
 awaitable<error_code> read_frame(tcp::socket& socket, std::vector<std::byte>& frame, std::size_t max_size) {
     std::array<unsigned char, 4> prefix{};
     error_code ec;
     co_await asio::async_read(socket, asio::buffer(prefix), with_ec(ec));
     if (ec) co_return ec;
-    const auto size = static_cast<std::int32_t>((std::uint32_t{prefix[0]} << 24) | (std::uint32_t{prefix[1]} << 16) |
-                                                (std::uint32_t{prefix[2]} << 8) | std::uint32_t{prefix[3]});
-    if (size < 0) co_return make_error_code(FrameErrc::negative_size);
-    if (static_cast<std::size_t>(size) > max_size) co_return make_error_code(FrameErrc::too_large);
+    const auto size = frame_size(prefix.data());
+    if (auto bad = check_size(size, max_size)) co_return bad;
     frame.resize(static_cast<std::size_t>(size));
-    co_await asio::async_read(socket, asio::buffer(frame), with_ec(ec));
+    co_await asio::async_read(socket, asio::buffer(frame), whole_buffer{}, with_ec(ec));
+    co_return ec;
+}
+
+awaitable<error_code> read_frame(tcp::socket& socket, ReadBuffer& buffer, std::vector<std::byte>& frame, std::size_t max_size) {
+    auto& b = buffer;
+    if (!b.bytes || (b.grow && b.begin == b.end)) {
+        b.capacity = b.bytes ? ReadBuffer::kCapacity : ReadBuffer::kInitial;
+        b.bytes.reset(new std::byte[b.capacity]);
+        b.begin = b.end = 0;
+        b.grow = false;
+    }
+    error_code ec;
+    if (b.end - b.begin >= 4) {
+        // A frame that starts in the buffer still goes through the scheduler, as a socket read
+        // would: work already queued on this loop (a writer with an answer to send before the
+        // next frame turns out to be bad) runs first.
+        co_await asio::post(socket.get_executor(), asio::use_awaitable);
+    }
+    while (b.end - b.begin < 4) {
+        if (b.begin > 0) {  // keep the partial prefix, make room after it
+            std::memmove(b.bytes.get(), b.bytes.get() + b.begin, b.end - b.begin);
+            b.end -= b.begin;
+            b.begin = 0;
+        }
+        const auto n = co_await socket.async_read_some(asio::buffer(b.bytes.get() + b.end, b.capacity - b.end), with_ec(ec));
+        if (ec) co_return ec;
+        b.end += n;
+    }
+    const auto size = frame_size(reinterpret_cast<const unsigned char*>(b.bytes.get() + b.begin));
+    if (auto bad = check_size(size, max_size)) co_return bad;
+    b.begin += 4;
+    frame.resize(static_cast<std::size_t>(size));
+    if (frame.size() + 4 > b.capacity && b.capacity < ReadBuffer::kCapacity) b.grow = true;
+    const std::size_t buffered = std::min(frame.size(), b.end - b.begin);
+    if (buffered > 0) std::memcpy(frame.data(), b.bytes.get() + b.begin, buffered);
+    b.begin += buffered;
+    if (b.begin == b.end) b.begin = b.end = 0;
+    if (buffered < frame.size()) {
+        co_await asio::async_read(socket, asio::buffer(frame.data() + buffered, frame.size() - buffered), whole_buffer{}, with_ec(ec));
+    }
+    co_return ec;
+}
+
+bool has_frame(const ReadBuffer& b) {
+    if (b.end - b.begin < 4) return false;
+    const auto size = frame_size(reinterpret_cast<const unsigned char*>(b.bytes.get() + b.begin));
+    return size >= 0 && static_cast<std::size_t>(size) <= b.end - b.begin - 4;
+}
+
+void append_frame(std::vector<std::byte>& out, std::span<const std::byte> frame) {
+    const auto n = static_cast<std::uint32_t>(frame.size());
+    const std::array<std::byte, 4> prefix{std::byte(n >> 24), std::byte(n >> 16), std::byte(n >> 8), std::byte(n)};
+    out.insert(out.end(), prefix.begin(), prefix.end());
+    out.insert(out.end(), frame.begin(), frame.end());
+}
+
+awaitable<error_code> write_bytes(tcp::socket& socket, std::span<const std::byte> bytes) {
+    error_code ec;
+    co_await asio::async_write(socket, asio::buffer(bytes.data(), bytes.size()), whole_buffer{}, with_ec(ec));
+    co_return ec;
+}
+
+awaitable<error_code> write_frames(tcp::socket& socket, std::span<const std::byte> before, std::span<const std::byte> frame) {
+    const auto n = static_cast<std::uint32_t>(frame.size());
+    const std::array<unsigned char, 4> prefix{static_cast<unsigned char>(n >> 24), static_cast<unsigned char>(n >> 16),
+                                              static_cast<unsigned char>(n >> 8), static_cast<unsigned char>(n)};
+    const std::array<asio::const_buffer, 3> buffers{asio::buffer(before.data(), before.size()), asio::buffer(prefix),
+                                                    asio::buffer(frame.data(), frame.size())};
+    error_code ec;
+    co_await asio::async_write(socket, buffers, whole_buffer{}, with_ec(ec));
     co_return ec;
 }
 
@@ -26,7 +120,7 @@ awaitable<error_code> write_frame(tcp::socket& socket, std::span<const std::byte
                                               static_cast<unsigned char>(n >> 8), static_cast<unsigned char>(n)};
     const std::array<asio::const_buffer, 2> buffers{asio::buffer(prefix), asio::buffer(frame.data(), frame.size())};
     error_code ec;
-    co_await asio::async_write(socket, buffers, with_ec(ec));
+    co_await asio::async_write(socket, buffers, whole_buffer{}, with_ec(ec));
     co_return ec;
 }
 

@@ -248,10 +248,18 @@ std::vector<std::byte> ClientSession::api_versions_answer(std::int16_t asked, st
 awaitable<void> ClientSession::read_requests() {
     const auto& config = services_.config;
     std::vector<std::byte> frame;
+    // Small requests already admitted while more wait in the read-ahead buffer: they go to the
+    // broker together, in one write, once no whole request is left buffered.
+    std::vector<std::byte> pending;
+    constexpr std::size_t kCoalesceBelow = 16 * 1024;
     while (!closed_ && !draining_) {
+        if (inflight_.size() >= config.max_inflight && !pending.empty()) {
+            if (co_await write_bytes(upstream_, pending)) break;  // their answers are awaited: send them first
+            pending.clear();
+        }
         while (inflight_.size() >= config.max_inflight && !closed_) co_await wait(reader_wake_);
         if (closed_) break;
-        if (auto ec = co_await read_frame(client_, frame, config.max_frame_size)) {
+        if (auto ec = co_await read_frame(client_, client_in_, frame, config.max_frame_size)) {
             if (ec.category() == frame_category()) {
                 bad_input(ec.message(), ec == FrameErrc::too_large ? RejectReason::too_large : RejectReason::malformed_header);
             }
@@ -276,13 +284,20 @@ awaitable<void> ClientSession::read_requests() {
         }
         if (forward) {
             services_.metrics.on_bytes(Direction::client_to_broker, frame.size() + 4);
-            if (auto ec = co_await write_frame(upstream_, frame)) {
+            if (frame.size() < kCoalesceBelow && has_frame(client_in_) && !draining_) {
+                append_frame(pending, frame);
+                continue;
+            }
+            if (auto ec = co_await write_frames(upstream_, pending, frame)) {
                 spdlog::info("conn {} from {}: upstream {} write failed: {}", id_, peer_, upstream_name_, ec.message());
                 close("upstream write failed");
                 break;
             }
+            pending.clear();
         }
     }
+    // Admitted requests are in flight: the writer waits for their answers, so they must go out.
+    if (!pending.empty() && !closed_) co_await write_bytes(upstream_, pending);
     reader_done_ = true;
     wake(writer_wake_);
 }
@@ -338,7 +353,7 @@ awaitable<void> ClientSession::write_responses() {
         bool ok = true;
         if (entry.kind == InFlight::Kind::local) {
             ok = !(co_await write_frame(client_, entry.local_frame));
-        } else if (auto ec = co_await read_frame(upstream_, frame, config.max_frame_size)) {
+        } else if (auto ec = co_await read_frame(upstream_, upstream_in_, frame, config.max_frame_size)) {
             spdlog::info("conn {} from {}: upstream {} closed: {}", id_, peer_, upstream_name_, ec.message());
             ok = false;
         } else {

@@ -15,6 +15,7 @@
 
 #include "gateway/control/connection_info.h"
 #include "gateway/net/asio.h"
+#include "gateway/net/frame_io.h"
 #include "gateway/session/routing_address_mapper.h"
 #include "gateway/session/session_services.h"
 #include "protocol/codec/frame_codec.h"
@@ -81,6 +82,8 @@ private:
     std::uint64_t bytes_to_client_ = 0;
     std::uint64_t requests_ = 0;
 
+    ReadBuffer client_in_;    // bytes read ahead from the client
+    ReadBuffer upstream_in_;  // and from the broker
     std::deque<InFlight> inflight_;
     asio::steady_timer writer_wake_;
     asio::steady_timer reader_wake_;

@@ -1,0 +1,374 @@
+#!/usr/bin/env bash
+# kgate side by side with the brokers directly, HAProxy (TCP), grepplabs kafka-proxy and
+# Kroxylicious, in one run against one 3-broker mock cluster (librdkafka's): producer and
+# consumer throughput, produce latency at fixed rates, all-topics Metadata of a 10,000-partition
+# topic, and proxy memory with idle client connections. Prints a markdown table and writes it,
+# the raw results and a PNG chart to OUT_DIR (default BUILD_DIR/bench-compare).
+#
+# Usage: tests/bench/compare/run.sh BUILD_DIR [--short] [--out OUT_DIR]
+#   --short: one round, small counts, 100 and 1,000 idle connections (CI; a few minutes).
+# Proxies not installed (tests/bench/compare/setup.sh) are left out and named. KGATE_BIN,
+# KGATE_MOCK_BIN, KAFKA_PROXY_BIN override binaries; BENCH_TARGETS="direct kgate ..." picks.
+#
+# Every proxy runs on core 1 only (taskset -c 1) with one worker: kgate --workers 1, HAProxy
+# nbthread 1, GOMAXPROCS=1, -XX:ActiveProcessorCount=1. The mock brokers and the clients may use
+# both cores. Timing never fails the run; kgate or the direct path failing a workload does, a
+# third-party proxy failing one is reported in the table.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+repo="$(cd "$here/../../.." && pwd)"
+# shellcheck source=scripts/versions
+source "$repo/scripts/versions"
+# shellcheck source=tests/bench/compare/versions
+source "$here/versions"
+
+die() {
+  echo "bench-compare: FAIL: $*" >&2
+  exit 1
+}
+STOP_WAIT_S=10
+# shellcheck source=tests/integration/process_helpers.sh
+source "$repo/tests/integration/process_helpers.sh"
+
+usage() {
+  echo "usage: $0 BUILD_DIR [--short] [--out OUT_DIR]" >&2
+  exit 2
+}
+[[ $# -ge 1 ]] || usage
+build_dir=$1
+shift
+short=0 out_dir=
+while [[ $# -gt 0 ]]; do
+  case $1 in
+    --short) short=1 ;;
+    --out) [[ $# -ge 2 ]] || usage; out_dir=$2; shift ;;
+    *) usage ;;
+  esac
+  shift
+done
+out_dir=${out_dir:-$build_dir/bench-compare}
+
+if ((short)); then
+  rounds=1 messages=20000 lat_seconds=1 lat_warmup=0.5 meta_requests=5 idle_counts=(100 1000)
+else
+  rounds=3 messages=200000 lat_seconds=5 lat_warmup=1 meta_requests=30 idle_counts=(1000 10000)
+fi
+size=1024
+run_limit=120  # seconds one client run may take
+lat_loads=(25 50 75)
+
+find_bin() {
+  local override=$1 name=$2 subdir=$3 candidate
+  for candidate in "$override" "$build_dir/$subdir/$name" "$build_dir/$name"; do
+    if [[ -n $candidate && -x $candidate ]]; then
+      echo "$candidate"
+      return
+    fi
+  done
+  die "no $name in $build_dir (looked in $subdir/ too)"
+}
+kgate=$(find_bin "${KGATE_BIN:-}" kgate gateway)
+mock=$(find_bin "${KGATE_MOCK_BIN:-}" kgate-mock-cluster tests/tools/mock_cluster)
+throughput_bench=$(find_bin "" kgate-throughput-bench tests/bench)
+latency_bench=$(find_bin "" kgate-latency-bench tests/bench)
+metadata_bench=$(find_bin "" kgate-metadata-bench tests/bench)
+
+# Each proxy holds two descriptors per client connection (client and broker side); the hard
+# limit caps the idle-connection case, which then says how many it could hold.
+ulimit -n "$(ulimit -Hn)"
+fd_limit=$(ulimit -n)
+
+kroxy_lib="$KGATE_CACHE/kroxylicious-$KROXYLICIOUS_VERSION/lib"
+kafka_proxy_bin=${KAFKA_PROXY_BIN:-$KGATE_CACHE/kafka-proxy-$KAFKA_PROXY_VERSION/kafka-proxy}
+kroxy_java=java
+# The registry's runtime is built for Java 17; a newer JDK is used when Java 17 is not there.
+if ! java -version 2>&1 | grep -Eq 'version "(1[7-9]|2[0-9])'; then kroxy_java=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java; fi
+
+targets=()
+skipped=()
+for t in ${BENCH_TARGETS:-direct kgate haproxy kafka-proxy kroxylicious}; do
+  case $t in
+    direct | kgate) targets+=("$t") ;;
+    haproxy) if command -v haproxy >/dev/null; then targets+=("$t"); else skipped+=("haproxy (not installed)"); fi ;;
+    kafka-proxy) if [[ -x $kafka_proxy_bin ]]; then targets+=("$t"); else skipped+=("kafka-proxy (no binary: $kafka_proxy_bin)"); fi ;;
+    kroxylicious)
+      if [[ -s $kroxy_lib/kroxylicious-runtime-$KROXYLICIOUS_VERSION.jar ]] && command -v "$kroxy_java" >/dev/null; then
+        targets+=("$t")
+      else
+        skipped+=("kroxylicious (not in $kroxy_lib)")
+      fi
+      ;;
+    *) die "unknown target $t" ;;
+  esac
+done
+[[ " ${targets[*]} " == *" direct "* && " ${targets[*]} " == *" kgate "* ]] || die "BENCH_TARGETS must include direct and kgate"
+
+mkdir -p "$out_dir"
+work=$(mktemp -d "${TMPDIR:-/tmp}/bench_compare.XXXXXX")
+declare -A pid=() bootstrap=() map=()
+mock_pid=
+cleanup() {
+  local t
+  for t in "${!pid[@]}"; do stop_process "${pid[$t]}"; done
+  [[ -n $mock_pid ]] && stop_process "$mock_pid"
+  rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+show_logs() {
+  local log
+  for log in "$work"/*.log; do
+    [[ -s $log ]] && { echo "--- $(basename "$log") (last lines)" >&2; tail -n 15 "$log" >&2; }
+  done
+}
+fail() {
+  show_logs
+  die "$@"
+}
+
+# Everything is bounded: the mock exits by itself after the budget, the proxies are stopped by
+# cleanup, every client run has a time limit.
+budget=$((rounds * 40 * run_limit + 600))
+"$mock" --brokers 3 --topic bench:6 --topic meta:10000 --seconds "$budget" --ready-file "$work/ready" \
+  >"$work/mock.log" 2>&1 &
+mock_pid=$!
+wait_until 60 "$mock_pid" "mock cluster" test -s "$work/ready"
+direct=$(<"$work/ready")
+IFS=, read -r -a broker_addrs <<<"$direct"
+bootstrap[direct]=$direct
+map[direct]=
+
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# Each start_* sets pid[T], bootstrap[T] and map[T] (the client-side port map, HAProxy only).
+start_kgate() {
+  local base=$1
+  taskset -c 1 "$kgate" serve --upstream "$direct" --listen "127.0.0.1:$base" \
+    --broker-ports "$((base + 1))-$((base + 8))" --state-dir "$work/kgate-state" --workers 1 --http-listen off \
+    >"$work/kgate.log" 2>&1 &
+  pid[kgate]=$!
+  wait_until 30 "${pid[kgate]}" kgate grep -qs "ready:" "$work/kgate.log"
+  bootstrap[kgate]="127.0.0.1:$base"
+}
+
+# HAProxy does not decode Kafka, so clients must be told its ports instead of the brokers'.
+# Brokers would do that with advertised.listeners; the mock brokers cannot, so the bench
+# clients map each broker port to its HAProxy port at connect() (tests/bench/port_map.h).
+start_haproxy() {
+  local base=$1 i cfg="$work/haproxy.cfg" mapping=
+  {
+    echo "global"
+    echo "  nbthread 1"
+    echo "  maxconn $((fd_limit / 2 - 100))"
+    echo "defaults"
+    echo "  mode tcp"
+    echo "  timeout connect 5s"
+    echo "  timeout client 1h"
+    echo "  timeout server 1h"
+    for i in "${!broker_addrs[@]}"; do
+      echo "listen broker$i"
+      echo "  bind 127.0.0.1:$((base + i))"
+      echo "  server b$i ${broker_addrs[$i]}"
+      mapping+="${mapping:+,}${broker_addrs[$i]##*:}=$((base + i))"
+    done
+  } >"$cfg"
+  taskset -c 1 haproxy -db -f "$cfg" >"$work/haproxy.log" 2>&1 &
+  pid[haproxy]=$!
+  wait_until 30 "${pid[haproxy]}" haproxy port_open "$base"
+  bootstrap[haproxy]="127.0.0.1:$base"
+  map[haproxy]=$mapping
+}
+
+start_kafka_proxy() {
+  local base=$1 i args=()
+  for i in "${!broker_addrs[@]}"; do
+    args+=(--bootstrap-server-mapping "${broker_addrs[$i]},127.0.0.1:$((base + i))")
+  done
+  GOMAXPROCS=1 taskset -c 1 "$kafka_proxy_bin" server "${args[@]}" --dynamic-listeners-disable --http-disable \
+    --log-level warning >"$work/kafka-proxy.log" 2>&1 &
+  pid[kafka-proxy]=$!
+  wait_until 30 "${pid[kafka-proxy]}" kafka-proxy port_open "$base"
+  bootstrap[kafka-proxy]="127.0.0.1:$base"
+}
+
+# Port-per-broker gateway: node id N (1..3 in the mock) on nodeStartPort + N - 1.
+start_kroxylicious() {
+  local base=$1 cfg="$work/kroxylicious.yaml"
+  cat >"$cfg" <<EOF
+virtualClusters:
+  - name: bench
+    targetCluster:
+      bootstrapServers: ${broker_addrs[0]}
+    gateways:
+      - name: default
+        portIdentifiesNode:
+          bootstrapAddress: 127.0.0.1:$base
+          nodeStartPort: $((base + 1))
+          nodeIdRanges:
+            - name: brokers
+              start: 1
+              end: ${#broker_addrs[@]}
+EOF
+  taskset -c 1 "$kroxy_java" -XX:ActiveProcessorCount=1 -cp "$kroxy_lib/*" \
+    "$here/kroxylicious/KroxyliciousLauncher.java" "$cfg" >"$work/kroxylicious.log" 2>&1 &
+  pid[kroxylicious]=$!
+  wait_until 120 "${pid[kroxylicious]}" kroxylicious port_open "$base"
+  bootstrap[kroxylicious]="127.0.0.1:$base"
+}
+
+for t in "${targets[@]}"; do
+  map[$t]=
+  [[ $t == direct ]] && continue
+  base=$(pick_ports 10)
+  "start_${t//-/_}" "$base"
+done
+
+ticks() { if [[ $1 == direct ]]; then echo 0; else awk '{print $14 + $15}' "/proc/${pid[$1]}/stat"; fi; }
+proc_kib() { awk -v k="$2:" '$1 == k {print $2}' "/proc/${pid[$1]}/status"; }
+alive_or_fail() {
+  [[ $1 == direct ]] && return 0
+  alive "${pid[$1]}" && return 0
+  [[ $1 == kgate ]] && fail "kgate exited during $2"
+  echo "  $1 exited during $2; left out from here on" >&2
+  unset "pid[$1]"
+  local t kept=()
+  for t in "${targets[@]}"; do [[ $t != "$1" ]] && kept+=("$t"); done
+  targets=("${kept[@]}")
+  return 1
+}
+
+results="$out_dir/results.jsonl"
+: >"$results"
+# record WORKLOAD TARGET ROUND TICKS JSON: one line of results.jsonl.
+record() {
+  printf '{"workload":"%s","target":"%s","round":%s,"ticks":%s,"result":%s}\n' "$1" "$2" "$3" "$4" "$5" >>"$results"
+}
+
+# run_client WORKLOAD TARGET ROUND COMMAND...: runs one client, records its JSON and the proxy's CPU.
+run_client() {
+  local workload=$1 target=$2 round=$3 before after out status=0
+  shift 3
+  before=$(ticks "$target")
+  out=$(timeout "$((run_limit + 30))" "$@" 2>>"$work/clients.log") || status=$?
+  alive_or_fail "$target" "$workload" || return 0
+  after=$(ticks "$target")
+  if ((status != 0)) || [[ $out != "{"* ]]; then
+    [[ $target == direct || $target == kgate ]] && fail "$workload through $target failed (exit $status)"
+    echo "  $workload $target: failed (exit $status)" >&2
+    record "$workload" "$target" "$round" 0 '{"failed":true}'
+    return 0
+  fi
+  record "$workload" "$target" "$round" "$((after - before))" "$out"
+  printf '  %-12s %-13s %s\n' "$workload" "$target" "$out"
+}
+
+with_map() { local m=${map[$1]}; [[ -n $m ]] && echo "--map-ports $m"; return 0; }
+
+echo "bench-compare: targets ${targets[*]}${skipped:+; left out: ${skipped[*]}}"
+echo "bench-compare: $rounds round(s), direct $direct, out $out_dir"
+
+# The latency rates are fractions of what the latency client reaches directly, unthrottled: the
+# median of three tries, so one lucky (or unlucky) moment of a shared machine does not set them.
+max_rates=()
+for try in 1 2 3; do
+  max_out=$(timeout "$((run_limit + 30))" "$latency_bench" --bootstrap "$direct" --topic bench --rate 0 \
+    --seconds "$lat_seconds" --warmup "$lat_warmup" 2>>"$work/clients.log") || fail "latency maximum (direct) failed"
+  record latency-max direct "$try" 0 "$max_out"
+  max_rates+=("$(python3 -c 'import json,sys; print(int(json.loads(sys.argv[1])["achieved_per_s"]))' "$max_out")")
+done
+max_rate=$(printf '%s\n' "${max_rates[@]}" | sort -n | sed -n 2p)
+echo "bench-compare: direct maximum of the latency client: $max_rate records/s (median of ${max_rates[*]})"
+
+# Warm-up, not recorded: connections, the mock's first segments, the JVM's just-in-time compiler.
+for t in "${targets[@]}"; do
+  for workload in produce consume; do
+    # shellcheck disable=SC2046  # with_map prints two words or nothing
+    timeout "$((run_limit + 30))" "$throughput_bench" --bootstrap "${bootstrap[$t]}" --topic bench --messages 20000 \
+      --size "$size" --mode "$workload" --seconds "$run_limit" $(with_map "$t") >/dev/null 2>>"$work/clients.log" || true
+  done
+done
+
+for round in $(seq "$rounds"); do
+  # Rotate the order every round, so no target always runs first (or last) on a warm machine.
+  order=("${targets[@]:$(((round - 1) % ${#targets[@]}))}" "${targets[@]:0:$(((round - 1) % ${#targets[@]}))}")
+  echo "round $round: ${order[*]}"
+  for workload in produce consume; do
+    for t in "${order[@]}"; do
+      # shellcheck disable=SC2046  # with_map prints two words or nothing
+      run_client "$workload" "$t" "$round" "$throughput_bench" --bootstrap "${bootstrap[$t]}" --topic bench \
+        --messages "$messages" --size "$size" --mode "$workload" --seconds "$run_limit" $(with_map "$t")
+    done
+  done
+  for load in "${lat_loads[@]}"; do
+    for t in "${order[@]}"; do
+      # shellcheck disable=SC2046
+      run_client "latency-$load" "$t" "$round" "$latency_bench" --bootstrap "${bootstrap[$t]}" --topic bench \
+        --rate "$((max_rate * load / 100))" --seconds "$lat_seconds" --warmup "$lat_warmup" $(with_map "$t")
+    done
+  done
+  for t in "${order[@]}"; do
+    # shellcheck disable=SC2046
+    run_client metadata "$t" "$round" "$metadata_bench" --bootstrap "${bootstrap[$t]}" --requests "$meta_requests" \
+      $(with_map "$t")
+  done
+done
+
+# Peak memory over the workloads above, before the idle connections.
+for t in "${targets[@]}"; do
+  [[ $t == direct ]] && continue
+  record peak-rss "$t" 0 0 "{\"vmhwm_kib\":$(proc_kib "$t" VmHWM)}"
+done
+
+# Idle connections: each one made and sent one ApiVersions request (so every proxy has its broker
+# side open too), then held while the proxy's resident memory is read. The mock brokers accept
+# ever more slowly as connections pile up (one thread polls them all), so each count gets a time
+# limit; when it runs out, memory is read with the connections open so far, and the table says
+# how many that was.
+max_idle=$(((fd_limit - 300) / 2))
+idle_limit=$((short ? 120 : 150))
+for count in "${idle_counts[@]}"; do
+  n=$((count < max_idle ? count : max_idle))
+  for t in "${targets[@]}"; do
+    [[ $t == direct ]] && continue
+    # Only this test's growth counts: writing 5 to clear_refs resets the peak (VmHWM).
+    echo 5 >"/proc/${pid[$t]}/clear_refs" 2>/dev/null || true
+    base_kib=$(proc_kib "$t" VmRSS)
+    fifo="$work/idle.fifo"
+    rm -f "$fifo" && mkfifo "$fifo"
+    : >"$work/idle.out"
+    timeout "$((idle_limit + 60))" python3 "$here/idle_connections.py" "${bootstrap[$t]}" "$n" <"$fifo" \
+      >"$work/idle.out" 2>>"$work/clients.log" &
+    idle_pid=$!
+    exec 4>"$fifo"  # held open: the client keeps its connections until this closes
+    for ((i = 0; i < idle_limit * 10; i++)); do
+      grep -qs '^held' "$work/idle.out" && break
+      alive "$idle_pid" || break
+      sleep 0.1
+    done
+    held=$(awk '{n = $2} END {print n + 0}' "$work/idle.out")
+    if ((held > 0)) && alive_or_fail "$t" "idle connections"; then
+      sleep 1  # let the proxy settle after the last connection
+      rss_kib=$(proc_kib "$t" VmRSS)
+      hwm_kib=$(proc_kib "$t" VmHWM)
+      record idle "$t" "$count" 0 "{\"connections\":$held,\"rss_kib\":$rss_kib,\"hwm_kib\":$hwm_kib,\"before_kib\":$base_kib}"
+      printf '  idle %-6s %-13s %s connections: RSS %s MiB (was %s MiB)\n' "$count" "$t" "$held" "$((rss_kib / 1024))" "$((base_kib / 1024))"
+    else
+      echo "  idle $count $t: no connection held" >&2
+    fi
+    exec 4>&-
+    wait "$idle_pid" 2>/dev/null || true
+    sleep 2  # connections closing on the proxy and the mock before the next one starts
+  done
+done
+
+cpu_model=$(awk -F': *' '/^model name/ {print $2; exit}' /proc/cpuinfo)
+machine="nproc $(nproc), $cpu_model, kernel $(uname -r), load average $(cut -d' ' -f1-3 /proc/loadavg)"
+versions="kgate $(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo '?'), $(haproxy -v 2>/dev/null | awk 'NR==1 {print "HAProxy " $3}'), kafka-proxy $KAFKA_PROXY_VERSION, Kroxylicious $KROXYLICIOUS_VERSION"
+/usr/bin/python3 "$here/report.py" "$results" "$out_dir" "$(getconf CLK_TCK)" "$machine" "$versions" "${skipped[*]:-}"
+
+# kgate must still stop cleanly: drain and exit 0 on SIGTERM.
+stop_process "${pid[kgate]}"
+unset "pid[kgate]"
+((stopped_status == 0)) || fail "kgate exited with status $stopped_status on SIGTERM"
