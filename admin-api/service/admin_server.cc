@@ -5,7 +5,6 @@
 #include <stdexcept>
 
 #include <fmt/format.h>
-#include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/health_check_service_interface.h>
 #include <grpcpp/security/server_credentials.h>
 #include <grpcpp/server_builder.h>
@@ -37,22 +36,27 @@ std::shared_ptr<grpc::ServerCredentials> credentials(const gateway::GatewayConfi
 
 AdminServer::AdminServer(const gateway::GatewayConfig& config, gateway::GatewayControl& control, gateway::GatewayMetrics& metrics) {
     const auto& listen = *config.admin_listen;
-    std::optional<BearerToken> token;
-    if (!config.admin_token_file.empty()) token = BearerToken::from_file(config.admin_token_file);
+    if (!config.admin_token_file.empty()) token_ = BearerToken::from_file(config.admin_token_file);
     const bool tls = !config.admin_tls_cert.empty();
-    service_ = std::make_unique<AdminService>(control, metrics, std::move(token), tls);
+    service_ = std::make_unique<AdminService>(control, metrics, token_, tls);
+    // Reflection can only describe messages whose descriptors are linked in: naming the health
+    // service through its descriptor keeps the health messages in the binary for grpcurl.
+    const std::string health = grpc::health::v1::HealthCheckRequest::descriptor()->file()->service(0)->full_name();
+    const std::vector<std::string> services{v1::GatewayAdmin::service_full_name(), health,
+                                            grpc::reflection::v1::ServerReflection::service_full_name(),
+                                            grpc::reflection::v1alpha::ServerReflection::service_full_name()};
+    reflection_ = std::make_unique<ReflectionV1>(token_, services, metrics);
+    reflection_v1alpha_ = std::make_unique<ReflectionV1Alpha>(token_, services, metrics);
 
-    // Reflection can only describe messages whose descriptors are linked in: using one keeps
-    // the health messages in the binary for grpcurl.
-    (void)grpc::health::v1::HealthCheckRequest::descriptor();
-    // Process-wide switches, before the builder: they add the two standard services.
+    // Process-wide switch, before the builder: gRPC's own grpc.health.v1 service.
     grpc::EnableDefaultHealthCheckService(true);
-    grpc::reflection::InitProtoReflectionServerBuilderPlugin();
     grpc::ServerBuilder builder;
     // A port in use must fail start-up, not be shared with another process.
     builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
     builder.AddListeningPort(listen.to_string(), credentials(config), &port_);
     builder.RegisterService(service_.get());
+    builder.RegisterService(reflection_.get());
+    builder.RegisterService(reflection_v1alpha_.get());
     server_ = builder.BuildAndStart();
     if (!server_ || port_ == 0) throw std::runtime_error(fmt::format("admin-listen: cannot serve the admin API on {}", listen.to_string()));
     server_->GetHealthCheckService()->SetServingStatus(true);

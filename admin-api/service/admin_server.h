@@ -1,11 +1,15 @@
 #pragma once
 // Serves the admin API: kgate.admin.v1.GatewayAdmin, grpc.health.v1.Health and server
-// reflection, on --admin-listen, in plaintext or TLS. gRPC runs it on its own threads.
+// reflection (v1 and v1alpha), on --admin-listen, in plaintext or TLS. gRPC runs it on its
+// own threads. With a token, everything but health needs it.
 #include <memory>
 
 #include <grpcpp/server.h>
 
 #include "admin-api/service/admin_service.h"
+#include "grpc/reflection/v1/reflection.grpc.pb.h"
+#include "grpc/reflection/v1alpha/reflection.grpc.pb.h"
+#include "admin-api/service/reflection_service.h"
 #include "gateway/config/gateway_config.h"
 
 namespace kgate::admin {
@@ -24,7 +28,16 @@ public:
     int port() const { return port_; }
 
 private:
+    using ReflectionV1 = ReflectionService<grpc::reflection::v1::ServerReflection::Service, grpc::reflection::v1::ServerReflectionRequest,
+                                           grpc::reflection::v1::ServerReflectionResponse>;
+    using ReflectionV1Alpha =
+        ReflectionService<grpc::reflection::v1alpha::ServerReflection::Service, grpc::reflection::v1alpha::ServerReflectionRequest,
+                          grpc::reflection::v1alpha::ServerReflectionResponse>;
+
+    std::optional<BearerToken> token_;  // the services refer to it
     std::unique_ptr<AdminService> service_;
+    std::unique_ptr<ReflectionV1> reflection_;
+    std::unique_ptr<ReflectionV1Alpha> reflection_v1alpha_;
     std::unique_ptr<grpc::Server> server_;
     int port_ = 0;
 };

@@ -19,8 +19,9 @@ grpc::Status reply(const gateway::ControlResult<gateway::BrokerRoute>& result, v
 
 }  // namespace
 
-AdminService::AdminService(gateway::GatewayControl& control, gateway::GatewayMetrics& metrics, std::optional<BearerToken> token, bool tls)
-    : control_(control), metrics_(metrics), token_(std::move(token)), tls_(tls) {}
+AdminService::AdminService(gateway::GatewayControl& control, gateway::GatewayMetrics& metrics, const std::optional<BearerToken>& token,
+                           bool tls)
+    : control_(control), metrics_(metrics), token_(token), tls_(tls) {}
 
 template <class Work>
 grpc::Status AdminService::call(grpc::ServerContext* context, const char* method, Work&& work) {

@@ -12,7 +12,8 @@ namespace kgate::admin {
 
 class AdminService final : public v1::GatewayAdmin::Service {
 public:
-    AdminService(gateway::GatewayControl& control, gateway::GatewayMetrics& metrics, std::optional<BearerToken> token, bool tls);
+    // `token` (none: no token needed) must outlive the service.
+    AdminService(gateway::GatewayControl& control, gateway::GatewayMetrics& metrics, const std::optional<BearerToken>& token, bool tls);
 
     grpc::Status ListRoutes(grpc::ServerContext*, const v1::ListRoutesRequest*, v1::ListRoutesResponse*) override;
     grpc::Status GetRoute(grpc::ServerContext*, const v1::GetRouteRequest*, v1::Route*) override;
@@ -31,7 +32,7 @@ private:
 
     gateway::GatewayControl& control_;
     gateway::GatewayMetrics& metrics_;
-    std::optional<BearerToken> token_;
+    const std::optional<BearerToken>& token_;
     bool tls_;
 };
 

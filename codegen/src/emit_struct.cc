@@ -36,16 +36,36 @@ std::string target(const FieldSpec& f) { return "this->" + member_name(f.name); 
 
 }  // namespace
 
-bool contains_broker_ids(const MessageSpec& m, const std::vector<FieldSpec>& fields) {
+bool is_broker_id(const FieldSpec& f) { return f.entity_type == "brokerId" && f.type.is_integer(); }
+
+bool is_error_code(const FieldSpec& f) { return f.name == "ErrorCode" && !f.type.is_array && f.type.kind == Kind::int16; }
+
+bool contains_fields(const MessageSpec& m, const std::vector<FieldSpec>& fields, bool (*matches)(const FieldSpec&)) {
     for (const auto& f : fields) {
-        if (f.entity_type == "brokerId" && f.type.is_integer()) return true;
+        if (matches(f)) return true;
         if (f.type.is_struct()) {
             const StructSpec* s = m.find_struct(f.type.struct_name);
-            if (s && contains_broker_ids(m, s->fields)) return true;
+            if (s && contains_fields(m, s->fields, matches)) return true;
         }
     }
     return false;
 }
+
+struct FieldVisitor {
+    const char* name;
+    const char* doc;
+    bool (*matches)(const FieldSpec&);
+    bool read_only;  // a const member function, f gets values
+};
+
+namespace {
+
+constexpr FieldVisitor kBrokerIds{"for_each_broker_id", "Calls f(std::int32_t&) on every broker id this struct holds at `version`.",
+                                  is_broker_id, false};
+constexpr FieldVisitor kErrorCodes{"for_each_error_code", "Calls f(std::int16_t) on every ErrorCode this struct holds at `version`.",
+                                   is_error_code, true};
+
+}  // namespace
 
 StructEmitter::StructEmitter(const MessageSpec& message, StructView s) : message_(message), s_(std::move(s)) {}
 
@@ -100,23 +120,24 @@ void StructEmitter::declaration(CodeWriter& out, bool message_traits) const {
     out.line("void encode(Writer& w, std::int16_t version) const;");
     out.line("std::size_t encoded_size(std::int16_t version) const;");
     out.line("void to_json(JsonWriter& j, std::int16_t version) const;");
-    broker_id_visitor(out);
+    field_visitor(out, kBrokerIds);
+    field_visitor(out, kErrorCodes);
     out.line("friend bool operator==(const {0}&, const {0}&) = default;", s_.name);
     out.close("};");
 }
 
-void StructEmitter::broker_id_visitor(CodeWriter& out) const {
-    out.line("// Calls f(std::int32_t&) on every broker id this struct holds at `version`.");
-    if (!contains_broker_ids(message_, *s_.fields)) {
-        out.line("template <class F>");
-        out.line("void for_each_broker_id(std::int16_t, F&&) {{}}");
+void StructEmitter::field_visitor(CodeWriter& out, const FieldVisitor& visitor) const {
+    out.line("// {}", visitor.doc);
+    const char* qualifier = visitor.read_only ? " const" : "";
+    out.line("template <class F>");
+    if (!contains_fields(message_, *s_.fields, visitor.matches)) {
+        out.line("void {}(std::int16_t, F&&){} {{}}", visitor.name, qualifier);
         return;
     }
-    out.line("template <class F>");
-    out.open("void for_each_broker_id([[maybe_unused]] std::int16_t version, F&& f) {{");
+    out.open("void {}([[maybe_unused]] std::int16_t version, F&& f){} {{", visitor.name, qualifier);
     for (const auto& f : *s_.fields) {
-        const bool direct = f.entity_type == "brokerId" && f.type.is_integer();
-        const bool nested = f.type.is_struct() && contains_broker_ids(message_, message_.find_struct(f.type.struct_name)->fields);
+        const bool direct = visitor.matches(f);
+        const bool nested = f.type.is_struct() && contains_fields(message_, message_.find_struct(f.type.struct_name)->fields, visitor.matches);
         if (!direct && !nested) continue;
         guarded(out, version_test(present_versions(f), s_.scope), [&] {
             std::string v = target(f);
@@ -124,7 +145,7 @@ void StructEmitter::broker_id_visitor(CodeWriter& out) const {
                 out.open("if ({}) {{", v);
                 v = "(*" + v + ")";
             }
-            const std::string call = direct ? "f(item_);" : "item_.for_each_broker_id(version, f);";
+            const std::string call = direct ? "f(item_);" : fmt::format("item_.{}(version, f);", visitor.name);
             if (f.type.is_array) {
                 out.line("for (auto& item_ : {}) {}", v, call);
             } else {

@@ -14,6 +14,8 @@ struct StructView {
     VersionRange scope;            // the versions this struct's code can run for
 };
 
+struct FieldVisitor;
+
 class StructEmitter {
 public:
     StructEmitter(const MessageSpec& message, StructView s);
@@ -31,7 +33,8 @@ private:
     void encode_fn(CodeWriter& out) const;
     void size_fn(CodeWriter& out) const;
     void json_fn(CodeWriter& out) const;
-    void broker_id_visitor(CodeWriter& out) const;
+    // for_each_broker_id / for_each_error_code: calls f on every matching field, nested ones too.
+    void field_visitor(CodeWriter& out, const FieldVisitor& visitor) const;
 
     std::string flexible_expr() const;
     bool has_tagged() const;
@@ -41,7 +44,14 @@ private:
     StructView s_;
 };
 
-// Whether a struct (or anything it contains) holds a field with entityType brokerId.
-bool contains_broker_ids(const MessageSpec& m, const std::vector<FieldSpec>& fields);
+// Fields a generated visitor calls back for.
+bool is_broker_id(const FieldSpec& f);   // entityType brokerId, an integer
+bool is_error_code(const FieldSpec& f);  // an int16 named ErrorCode (Kafka's error fields)
+
+// Whether a struct (or anything it contains) holds a field `matches` accepts.
+bool contains_fields(const MessageSpec& m, const std::vector<FieldSpec>& fields, bool (*matches)(const FieldSpec&));
+inline bool contains_broker_ids(const MessageSpec& m, const std::vector<FieldSpec>& fields) {
+    return contains_fields(m, fields, is_broker_id);
+}
 
 }  // namespace kgate::codegen

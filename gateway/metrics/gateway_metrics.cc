@@ -8,6 +8,8 @@ namespace kgate::gateway {
 namespace {
 
 constexpr std::size_t kVersionSlots = 32;
+// Error codes -1 (UNKNOWN_SERVER_ERROR) up to 158 get a lock-free slot; Kafka uses about 130.
+constexpr std::size_t kErrorSlots = 160;
 
 std::size_t api_slots() {
     std::int16_t max_key = 0;
@@ -38,10 +40,13 @@ GatewayMetrics::GatewayMetrics()
       bytes_family_(prometheus::BuildCounter().Name("kgate_bytes_total").Help("Kafka bytes forwarded, by direction").Register(*registry_)),
       latency_(prometheus::BuildHistogram().Name("kgate_upstream_latency_seconds").Help("Time from forwarding a request to its broker response").Register(*registry_)),
       admin_calls_(prometheus::BuildCounter().Name("kgate_admin_calls_total").Help("Admin API calls by method and gRPC status").Register(*registry_)),
+      responses_(prometheus::BuildCounter().Name("kgate_responses_total").Help("Broker responses by API and the Kafka error code they report").Register(*registry_)),
+      upstream_connections_(prometheus::BuildGauge().Name("kgate_upstream_connections").Help("Open gateway connections to each broker").Register(*registry_)),
       connections_total_(connections_total_family_.Add({})),
       request_slots_(api_slots() * kVersionSlots),
       rewrite_slots_(api_slots()),
-      latency_slots_(api_slots()) {
+      latency_slots_(api_slots()),
+      response_slots_(api_slots() * kErrorSlots) {
     // Fixed label sets are created up front so they read 0 before anything happens.
     static constexpr std::array<const char*, 5> reasons{"too_large", "malformed_header", "unknown_api", "unsupported_version", "undecodable"};
     for (std::size_t i = 0; i < reasons.size(); ++i) rejected_[i] = &rejected_family_.Add({{"reason", reasons[i]}});
@@ -121,6 +126,27 @@ void GatewayMetrics::on_latency(std::int16_t api_key, double seconds) {
 void GatewayMetrics::on_admin_call(std::string_view method, std::string_view code) {
     // Rare: the family's own lookup (under its mutex) is cheap enough.
     admin_calls_.Add({{"method", std::string(method)}, {"code", std::string(code)}}).Increment();
+}
+
+void GatewayMetrics::on_response(std::int16_t api_key, std::optional<std::int16_t> error_code) {
+    const std::string code = error_code ? std::to_string(*error_code) : std::string("undecodable");
+    const bool in_table = error_code && api_key >= 0 && static_cast<std::size_t>(api_key) < api_slots() && *error_code >= -1 &&
+                          *error_code < static_cast<std::int16_t>(kErrorSlots) - 1;
+    if (!in_table) {
+        responses_.Add({{"api", api_label(api_key)}, {"error_code", code}}).Increment();
+        return;
+    }
+    const auto index = static_cast<std::size_t>(api_key) * kErrorSlots + static_cast<std::size_t>(*error_code + 1);
+    if (auto* hit = response_slots_[index].load(std::memory_order_acquire)) return hit->Increment();
+    cached(response_slots_, index, responses_, {{"api", api_label(api_key)}, {"error_code", code}}).Increment();
+}
+
+void GatewayMetrics::upstream_opened(std::int32_t node_id) {
+    upstream_connections_.Add({{"broker", std::to_string(node_id)}}).Increment();
+}
+
+void GatewayMetrics::upstream_closed(std::int32_t node_id) {
+    upstream_connections_.Add({{"broker", std::to_string(node_id)}}).Decrement();
 }
 
 }  // namespace kgate::gateway

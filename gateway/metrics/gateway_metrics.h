@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -41,6 +42,13 @@ public:
     void on_rewrite(std::int16_t api_key);
     void on_bytes(Direction direction, std::uint64_t n);
     void on_latency(std::int16_t api_key, double seconds);
+    // Per broker response: the error code it reports (its first non-zero ErrorCode, 0 for
+    // none), or nullopt when the gateway could not decode it.
+    void on_response(std::int16_t api_key, std::optional<std::int16_t> error_code);
+
+    // Once per gateway connection to a broker (-1: a bootstrap server not known as a broker).
+    void upstream_opened(std::int32_t node_id);
+    void upstream_closed(std::int32_t node_id);
 
     // Once per admin API call; `code` is the gRPC status name (OK, NOT_FOUND, ...).
     void on_admin_call(std::string_view method, std::string_view code);
@@ -64,6 +72,8 @@ private:
     prometheus::Family<prometheus::Counter>& bytes_family_;
     prometheus::Family<prometheus::Histogram>& latency_;
     prometheus::Family<prometheus::Counter>& admin_calls_;
+    prometheus::Family<prometheus::Counter>& responses_;
+    prometheus::Family<prometheus::Gauge>& upstream_connections_;
 
     prometheus::Counter& connections_total_;
     std::array<prometheus::Counter*, 5> rejected_{};
@@ -73,6 +83,7 @@ private:
     std::vector<std::atomic<prometheus::Counter*>> request_slots_;  // [api_key * kVersionSlots + version]
     std::vector<std::atomic<prometheus::Counter*>> rewrite_slots_;  // [api_key]
     std::vector<std::atomic<prometheus::Histogram*>> latency_slots_;  // [api_key]
+    std::vector<std::atomic<prometheus::Counter*>> response_slots_;  // [api_key * kErrorSlots + error_code + 1]
 };
 
 }  // namespace kgate::gateway

@@ -49,6 +49,18 @@ bool looks_like_request(std::span<const std::byte> frame) {
     return api != nullptr && api->can_decode(prefix->api_version) && protocol::decode_request(frame);
 }
 
+// What a response reports: its first non-zero ErrorCode in field order (the top-level one
+// comes before nested ones), 0 when all are 0.
+std::int16_t first_error_code(const protocol::DecodedResponse& response) {
+    std::int16_t first = 0;
+    std::visit([&](const auto& body) {
+        body.for_each_error_code(response.body_version, [&](std::int16_t code) {
+            if (first == 0) first = code;
+        });
+    }, response.body);
+    return first;
+}
+
 }  // namespace
 
 ClientSession::ClientSession(tcp::socket client, ListenerTarget target, SessionServices& services)
@@ -138,6 +150,8 @@ awaitable<bool> ClientSession::connect_upstream() {
         }
         upstream_name_ = c.address.to_string();
         upstream_node_ = c.node_id;
+        upstream_counted_ = true;
+        services_.metrics.upstream_opened(upstream_node_);
         co_return true;
     }
     co_return false;
@@ -157,6 +171,8 @@ void ClientSession::close(std::string_view why) {
     client_.shutdown(tcp::socket::shutdown_both, ignored);
     client_.close(ignored);
     upstream_.close(ignored);
+    if (upstream_counted_) services_.metrics.upstream_closed(upstream_node_);
+    upstream_counted_ = false;
     wake(writer_wake_);
     wake(reader_wake_);
 }
@@ -253,8 +269,14 @@ awaitable<void> ClientSession::read_requests() {
     std::vector<std::byte> pending;
     constexpr std::size_t kCoalesceBelow = 16 * 1024;
     while (!closed_ && !draining_) {
-        if (inflight_.size() >= config.max_inflight && !pending.empty()) {
-            if (co_await write_bytes(upstream_, pending)) break;  // their answers are awaited: send them first
+        // Pending requests go out before the reader can block, on the client (no whole request
+        // buffered: the last one may have been answered locally) or on their own answers.
+        if (!pending.empty() && (inflight_.size() >= config.max_inflight || !has_frame(client_in_))) {
+            if (auto ec = co_await write_bytes(upstream_, pending)) {
+                spdlog::info("conn {} from {}: upstream {} write failed: {}", id_, peer_, upstream_name_, ec.message());
+                close("upstream write failed");
+                break;
+            }
             pending.clear();
         }
         while (inflight_.size() >= config.max_inflight && !closed_) co_await wait(reader_wake_);
@@ -302,6 +324,20 @@ awaitable<void> ClientSession::read_requests() {
     wake(writer_wake_);
 }
 
+void ClientSession::count_response(const InFlight& entry, std::span<const std::byte> frame) {
+    // Decoded only to read its error codes; the original bytes are what the client gets.
+    const auto* api = protocol::find_api(entry.api_key);
+    if (api == nullptr || !api->can_decode(entry.api_version)) return;  // Produce v0-2, say
+    count_decoded(entry.api_key, protocol::decode_response(entry.api_key, entry.api_version, frame));
+}
+
+// Not a coroutine on purpose: GCC 12 mishandles a conditional expression's temporaries in a
+// coroutine body (seen here as a corrupted session), so none is written in one.
+void ClientSession::count_decoded(std::int16_t api_key, const protocol::Result<protocol::DecodedResponse>& decoded) {
+    if (decoded) services_.metrics.on_response(api_key, first_error_code(*decoded));
+    else services_.metrics.on_response(api_key, std::nullopt);
+}
+
 awaitable<bool> ClientSession::deliver_response(InFlight& entry, std::vector<std::byte>& frame) {
     services_.metrics.on_bytes(Direction::broker_to_client, frame.size() + 4);
     bytes_to_client_ += frame.size() + 4;
@@ -318,9 +354,13 @@ awaitable<bool> ClientSession::deliver_response(InFlight& entry, std::vector<std
         std::int16_t handshake_error = -1;
         if (r.read_int16(handshake_error) && handshake_error == 0) sasl_raw_tokens_ = true;
     }
-    if (!response_needs_rewrite(entry.api_key, entry.api_version)) co_return !(co_await write_frame(client_, frame));
+    if (!response_needs_rewrite(entry.api_key, entry.api_version)) {
+        count_response(entry, frame);
+        co_return !(co_await write_frame(client_, frame));
+    }
 
     auto decoded = protocol::decode_response(entry.api_key, entry.api_version, frame);
+    count_decoded(entry.api_key, decoded);
     if (!decoded) {
         // Forwarding it could leak a broker address the gateway failed to see: refuse.
         spdlog::error("conn {}: upstream {} sent an undecodable {} v{} response: {}; closing", id_, upstream_name_,

@@ -60,6 +60,9 @@ private:
     bool admit_request(std::span<const std::byte> frame, InFlight& entry, bool& forward, bool& expect_response);
     std::vector<std::byte> api_versions_answer(std::int16_t asked_version, std::int32_t correlation_id);
     awaitable<bool> deliver_response(InFlight& entry, std::vector<std::byte>& frame);
+    // The responses-by-error-code metric for a response forwarded as it came.
+    void count_response(const InFlight& entry, std::span<const std::byte> frame);
+    void count_decoded(std::int16_t api_key, const protocol::Result<protocol::DecodedResponse>& decoded);
 
     awaitable<void> wait(asio::steady_timer& timer);
     static void wake(asio::steady_timer& timer) { timer.cancel(); }
@@ -76,6 +79,7 @@ private:
     std::string peer_;
     std::string upstream_name_;
     std::int32_t upstream_node_ = -1;
+    bool upstream_counted_ = false;  // in the upstream connections gauge
     std::uint16_t listener_port_ = 0;
     std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
     std::uint64_t bytes_from_client_ = 0;

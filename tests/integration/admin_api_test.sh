@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The gRPC admin API driven with grpcurl as an operator would, against `kgate serve` in front
 # of librdkafka's mock cluster (3 brokers):
-#   reflection lists the services and describe explains them; health needs no token, every
-#   GatewayAdmin call does; PutRoute changes what kcat sees in Metadata, DeleteRoute reverts
+#   reflection lists the services and describe explains them; health needs no token,
+#   reflection and every GatewayAdmin call do; PutRoute changes what kcat sees in Metadata, DeleteRoute reverts
 #   it, a restart keeps it; an upstream move sends the next connection to the new address at
 #   once and drains the open ones; bad arguments get INVALID_ARGUMENT / NOT_FOUND /
 #   FAILED_PRECONDITION naming the field; DrainBroker, ResumeBroker, ListConnections,
@@ -105,17 +105,25 @@ start_kgate
 echo "PASS kgate ready, admin API on $admin"
 
 # ---- reflection, describe, health, token ----
-"$grpcurl" -plaintext "$admin" list >"$run/list" 2>&1 || die "grpcurl list: $(cat "$run/list")"
+if "$grpcurl" -plaintext "$admin" list >"$run/list.anonymous" 2>&1; then die "reflection answered without the token"; fi
+grep -q "Unauthenticated" "$run/list.anonymous" || die "reflection without the token: $(cat "$run/list.anonymous")"
+auth=(-H "authorization: Bearer $token")
+"$grpcurl" -plaintext "${auth[@]}" "$admin" list >"$run/list" 2>&1 || die "grpcurl list: $(cat "$run/list")"
 grep -qx "kgate.admin.v1.GatewayAdmin" "$run/list" || die "list does not show kgate.admin.v1.GatewayAdmin: $(cat "$run/list")"
 grep -qx "grpc.health.v1.Health" "$run/list" || die "list does not show grpc.health.v1.Health: $(cat "$run/list")"
-"$grpcurl" -plaintext "$admin" describe kgate.admin.v1.PutRouteRequest >"$run/describe" 2>&1 || die "describe: $(cat "$run/describe")"
+"$grpcurl" -plaintext "${auth[@]}" "$admin" describe kgate.admin.v1.PutRouteRequest >"$run/describe" 2>&1 || die "describe: $(cat "$run/describe")"
 grep -q "Empty string: remove the upstream override" "$run/describe" || die "describe does not explain the fields: $(cat "$run/describe")"
-echo "PASS reflection lists GatewayAdmin and Health; describe explains PutRouteRequest"
+"$grpcurl" -plaintext "${auth[@]}" "$admin" describe grpc.health.v1.Health >"$run/describe.health" 2>&1 ||
+  die "describe Health: $(cat "$run/describe.health")"
+echo "PASS reflection needs the token, lists GatewayAdmin and Health, and describe explains PutRouteRequest"
 
-health=$("$grpcurl" -plaintext -d '{}' "$admin" grpc.health.v1.Health/Check 2>&1) || die "health check: $health"
+# Without the token there is no reflection: the probe brings its own proto (Debian's grpc-proto).
+health=$("$grpcurl" -plaintext -import-path /usr/share/grpc-proto -proto grpc/health/v1/health.proto -d '{}' "$admin" \
+  grpc.health.v1.Health/Check 2>&1) || die "health check without a token: $health"
 grep -q SERVING <<<"$health" || die "health: $health"
+# From the proto file, not reflection: the call itself must refuse, not only the lookup.
 for header in "" "authorization: Bearer wrong-$token" "authorization: $token"; do
-  args=(-plaintext -d '{}')
+  args=(-plaintext -import-path "$here/../../admin-api" -proto kgate/admin/v1/admin.proto -d '{}')
   [[ -n $header ]] && args+=(-H "$header")
   if out=$("$grpcurl" "${args[@]}" "$admin" kgate.admin.v1.GatewayAdmin/ListRoutes 2>&1); then die "ListRoutes with \"$header\" was accepted"; fi
   grep -q "Code: Unauthenticated" <<<"$out" || die "ListRoutes with \"$header\": $out"
@@ -226,23 +234,39 @@ must GetStatus
   die "GetStatus: $out"
 echo "PASS GetStatus: version $(json 'd["version"]'), Kafka spec $(json 'd["kafka_spec_version"]')"
 
+# ---- pipelining: requests answered by kgate between forwarded ones ----
+timeout 20 python3 "$here/admin_client.py" pipelined "$bootstrap" >"$run/pipelined.out" 2>&1 ||
+  die "pipelined Metadata/ApiVersions: $(cat "$run/pipelined.out")"
+echo "PASS Metadata and ApiVersions pipelined in one write: all answered, in order"
+
 # ---- metrics count exactly the traffic ----
 req_before=$(metric 'kgate_requests_total{api="Metadata",version="1"}')
 rew_before=$(metric 'kgate_rewrites_total{api="Metadata"}')
+ok_before=$(metric 'kgate_responses_total{api="Metadata",error_code="0"}')
 timeout 20 python3 "$here/admin_client.py" metadata "$bootstrap" 7 >/dev/null || die "7 Metadata requests failed"
 req_after=$(metric 'kgate_requests_total{api="Metadata",version="1"}')
 rew_after=$(metric 'kgate_rewrites_total{api="Metadata"}')
-python3 - "${req_before:-0}" "$req_after" "${rew_before:-0}" "$rew_after" <<'PY' || die "metrics: requests ${req_before:-0} -> $req_after, rewrites ${rew_before:-0} -> $rew_after"
+ok_after=$(metric 'kgate_responses_total{api="Metadata",error_code="0"}')
+python3 - "${req_before:-0}" "$req_after" "${rew_before:-0}" "$rew_after" "${ok_before:-0}" "$ok_after" <<'PY' ||
 import sys
-a, b, c, d = map(float, sys.argv[1:])
-assert b - a == 7 and d - c == 7
+a, b, c, d, e, f = map(float, sys.argv[1:])
+assert b - a == 7 and d - c == 7 and f - e == 7
 PY
+  die "metrics: requests ${req_before:-0} -> $req_after, rewrites ${rew_before:-0} -> $rew_after, responses ${ok_before:-0} -> $ok_after"
+# While one client holds a connection to a broker's listener, that broker's upstream gauge counts it.
+timeout -s KILL 60 python3 "$here/admin_client.py" hold "127.0.0.1:$other_port" "$run/c3.ready" "$run/c3.result" 5 >/dev/null 2>&1 &
+c3_pid=$!
+helper_pids+=("$c3_pid")
+wait_until 10 "$c3_pid" "connection 3" test -s "$run/c3.ready"
+gauge=$(metric "kgate_upstream_connections{broker=\"$other\"}")
+[[ ${gauge%.*} -ge 1 ]] || die "kgate_upstream_connections{broker=\"$other\"} is '$gauge' with a connection open"
+kill "$c3_pid" 2>/dev/null || true
 # Since the restart no PutRoute was refused: exactly these two are.
 refused PutRoute "{\"node_id\": $node, \"advertised_port\": 65536}" InvalidArgument "advertised_port"
 refused PutRoute "{\"node_id\": $node, \"upstream_host\": \"a..b\"}" InvalidArgument "upstream_host"
 calls=$(metric 'kgate_admin_calls_total{code="INVALID_ARGUMENT",method="PutRoute"}')
 [[ ${calls%.*} == 2 ]] || die "kgate_admin_calls_total PutRoute INVALID_ARGUMENT is $calls after 2 such calls"
-echo "PASS /metrics: 7 Metadata v1 requests and 7 rewrites counted; admin calls counted by method and code"
+echo "PASS /metrics: 7 Metadata v1 requests, 7 rewrites, 7 responses with error code 0; upstream connections per broker; admin calls by method and code"
 
 # ---- TLS ----
 stop_process "$kgate_pid"

@@ -6,6 +6,9 @@
         to close it; RESULT_FILE gets "closed" or "open" (still open after SECONDS)
     admin_client.py metadata ADDRESS COUNT
         one connection, COUNT Metadata v1 requests (no topics), each answered; prints COUNT
+    admin_client.py pipelined ADDRESS
+        one write carrying Metadata, ApiVersions, Metadata, ApiVersions: all four answered in
+        order (requests the gateway answers itself sit between forwarded ones)
     admin_client.py relay PORT TARGET COUNT_FILE SECONDS
         forwards 127.0.0.1:PORT to TARGET for SECONDS; COUNT_FILE holds the connections taken
 """
@@ -53,6 +56,18 @@ def metadata(address, count):
     print(count)
 
 
+def pipelined(address):
+    batch = (metadata_v1_request(1) + kw.api_versions_request(correlation_id=2, version=0) +
+             metadata_v1_request(3) + kw.api_versions_request(correlation_id=4, version=0))
+    with kw.connect(address) as sock:
+        sock.sendall(batch)
+        for expected in (1, 2, 3, 4):
+            (corr,) = struct.unpack(">i", kw.read_frame(sock)[:4])
+            if corr != expected:
+                raise SystemExit(f"pipelined: answer with correlation id {corr} where {expected} was due")
+    print("4 answers in order")
+
+
 def pump(src, dst):
     try:
         while True:
@@ -97,6 +112,8 @@ def main(argv):
         hold(argv[2], argv[3], argv[4], float(argv[5]))
     elif len(argv) == 4 and argv[1] == "metadata":
         metadata(argv[2], int(argv[3]))
+    elif len(argv) == 3 and argv[1] == "pipelined":
+        pipelined(argv[2])
     elif len(argv) == 6 and argv[1] == "relay":
         relay(int(argv[2]), argv[3], argv[4], float(argv[5]))
     else:

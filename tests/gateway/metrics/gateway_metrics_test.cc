@@ -26,6 +26,30 @@ TEST(GatewayMetrics, FixedLabelsReadZeroFromTheStart) {
     EXPECT_TRUE(has_line(t, "kgate_bytes_total{direction=\"broker_to_client\"} 0"));
 }
 
+TEST(GatewayMetrics, ResponsesByErrorCodeAndUpstreamConnectionsByBroker) {
+    GatewayMetrics m;
+    m.on_response(3, 0);
+    m.on_response(3, 0);
+    m.on_response(0, 6);       // NOT_LEADER_OR_FOLLOWER
+    m.on_response(0, -1);      // UNKNOWN_SERVER_ERROR: the first slot
+    m.on_response(0, 30000);   // beyond the slots: still counted
+    m.on_response(2, std::nullopt);
+    m.upstream_opened(1);
+    m.upstream_opened(1);
+    m.upstream_opened(-1);
+    m.upstream_closed(1);
+    m.on_admin_call("PutRoute", "INVALID_ARGUMENT");
+    const auto t = text_of(m);
+    EXPECT_TRUE(has_line(t, "kgate_responses_total{api=\"Metadata\",error_code=\"0\"} 2")) << t;
+    EXPECT_TRUE(has_line(t, "kgate_responses_total{api=\"Produce\",error_code=\"6\"} 1")) << t;
+    EXPECT_TRUE(has_line(t, "kgate_responses_total{api=\"Produce\",error_code=\"-1\"} 1")) << t;
+    EXPECT_TRUE(has_line(t, "kgate_responses_total{api=\"Produce\",error_code=\"30000\"} 1")) << t;
+    EXPECT_TRUE(has_line(t, "kgate_responses_total{api=\"ListOffsets\",error_code=\"undecodable\"} 1")) << t;
+    EXPECT_TRUE(has_line(t, "kgate_upstream_connections{broker=\"1\"} 1")) << t;
+    EXPECT_TRUE(has_line(t, "kgate_upstream_connections{broker=\"-1\"} 1")) << t;
+    EXPECT_TRUE(has_line(t, "kgate_admin_calls_total{code=\"INVALID_ARGUMENT\",method=\"PutRoute\"} 1")) << t;
+}
+
 TEST(GatewayMetrics, ConnectionsPerListener) {
     GatewayMetrics m;
     m.connection_opened(GatewayMetrics::listener_label(true, -1));
