@@ -58,7 +58,7 @@ AdminServer::AdminServer(const gateway::GatewayConfig& config, gateway::GatewayC
     builder.RegisterService(reflection_.get());
     builder.RegisterService(reflection_v1alpha_.get());
     server_ = builder.BuildAndStart();
-    if (!server_ || port_ == 0) throw std::runtime_error(fmt::format("admin-listen: cannot serve the admin API on {}", listen.to_string()));
+    if (!server_ || port_ == 0) throw AdminListenError(fmt::format("admin-listen: cannot listen on {} (is the port in use?)", listen.to_string()));
     server_->GetHealthCheckService()->SetServingStatus(true);
     spdlog::info("admin API (gRPC{}) on {}:{}{}", tls ? ", TLS" : "", listen.host, port_,
                  config.admin_token_file.empty() ? "" : ", bearer token required");

@@ -3,6 +3,7 @@
 // reflection (v1 and v1alpha), on --admin-listen, in plaintext or TLS. gRPC runs it on its
 // own threads. With a token, everything but health needs it.
 #include <memory>
+#include <stdexcept>
 
 #include <grpcpp/server.h>
 
@@ -14,10 +15,16 @@
 
 namespace kgate::admin {
 
+// The admin port could not be bound (in use, say): kgate serves Kafka without the admin API.
+class AdminListenError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
 class AdminServer {
 public:
-    // Starts serving; throws std::runtime_error naming the setting when it cannot (a port in
-    // use, an unreadable token or certificate).
+    // Starts serving. Throws AdminListenError when the port cannot be bound, and
+    // std::runtime_error naming the setting for an unreadable token or certificate.
     AdminServer(const gateway::GatewayConfig& config, gateway::GatewayControl& control, gateway::GatewayMetrics& metrics);
     ~AdminServer();
     AdminServer(const AdminServer&) = delete;

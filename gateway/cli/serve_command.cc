@@ -57,7 +57,15 @@ void add_serve_command(CLI::App& app) {
             gateway::GatewayServer server(std::move(config));
             server.restore_state();
             std::optional<admin::AdminServer> admin_server;
-            if (server.config().admin_listen) admin_server.emplace(server.config(), server, server.metrics());
+            if (server.config().admin_listen) {
+                try {
+                    admin_server.emplace(server.config(), server, server.metrics());
+                } catch (const admin::AdminListenError& e) {
+                    // As for the HTTP endpoints: Kafka traffic matters more than the operator port.
+                    // A bad token or certificate still stops start-up: never serve it open.
+                    spdlog::error("admin API disabled: {}", e.what());
+                }
+            }
             const int status = server.run();
             // Admin calls still running (a drain, say) get a moment to answer.
             if (admin_server) admin_server->shutdown(std::chrono::milliseconds(1000));
