@@ -174,7 +174,9 @@ int GatewayServer::run() {
     signals.async_wait(on_signal);
     asio::co_spawn(control_, discovery_.run([this] { on_ready(); }),
                    asio::bind_cancellation_slot(stop_discovery_.slot(), asio::detached));
-    spdlog::info("kgate starting: upstream {}, {} workers", config_.upstream.front().to_string(), config_.workers);
+    std::string upstream;
+    for (const auto& u : config_.upstream) upstream += (upstream.empty() ? "" : ",") + u.to_string();
+    spdlog::info("kgate starting: upstream {}, {} workers", upstream, config_.workers);
     control_.run();
     // signal_set's destructor restores the default actions: a late signal would then end
     // the process with 143 instead of the clean exit that is under way.
