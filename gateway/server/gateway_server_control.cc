@@ -66,7 +66,7 @@ void GatewayServer::drain_moved_upstream(const BrokerRoute& before, const Contro
     const std::string old_name = before.upstream().to_string();
     std::uint32_t drained = 0;
     const bool in_time = for_each_session(workers_, [&](ClientSession& s) {
-        if (s.upstream_node() == before.node_id && s.info().upstream == old_name) {
+        if (s.upstream_node() == before.node_id && s.upstream_name() == old_name) {
             s.drain();
             ++drained;
         }

@@ -37,6 +37,7 @@ public:
     std::uint64_t id() const { return id_; }
     // The broker this session forwards to; -1 when unknown (a bootstrap server, not yet connected).
     std::int32_t upstream_node() const { return upstream_node_; }
+    const std::string& upstream_name() const { return upstream_name_; }  // host:port, "" before connecting
     const ListenerTarget& target() const { return target_; }
     // A copy for the admin API; this session's thread only.
     ConnectionInfo info() const;

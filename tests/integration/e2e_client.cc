@@ -28,6 +28,14 @@ void set_callback(RdKafka::Conf& conf, const std::string& name, RdKafka::EventCb
   if (conf.set(name, cb, error) != RdKafka::Conf::CONF_OK) throw std::runtime_error(name + ": " + error);
 }
 
+std::unique_ptr<RdKafka::Producer> make_producer(RdKafka::Conf& conf, RdKafka::DeliveryReportCb& reports) {
+  std::string error;
+  if (conf.set("dr_cb", &reports, error) != RdKafka::Conf::CONF_OK) throw std::runtime_error("dr_cb: " + error);
+  std::unique_ptr<RdKafka::Producer> producer(RdKafka::Producer::create(&conf, error));
+  if (!producer) throw std::runtime_error("creating the producer: " + error);
+  return producer;
+}
+
 void ClientEvents::event_cb(RdKafka::Event& event) {
   switch (event.type()) {
     case RdKafka::Event::EVENT_STATS:

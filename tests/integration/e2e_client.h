@@ -20,6 +20,8 @@ using Settings = std::vector<std::pair<std::string, std::string>>;
 // Throws std::runtime_error naming the setting librdkafka rejected.
 std::unique_ptr<RdKafka::Conf> make_conf(const Settings& settings);
 void set_callback(RdKafka::Conf& conf, const std::string& name, RdKafka::EventCb* cb);
+// A producer from `conf` reporting deliveries to `reports`; throws naming what failed.
+std::unique_ptr<RdKafka::Producer> make_producer(RdKafka::Conf& conf, RdKafka::DeliveryReportCb& reports);
 
 class ClientEvents : public RdKafka::EventCb {
  public:

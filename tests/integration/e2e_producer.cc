@@ -76,12 +76,7 @@ int run_produce(const Options& o) {
                          {"statistics.interval.ms", "1000"},
                          {"message.timeout.ms", std::to_string(std::min(o.timeout_s, 120) * 1000)}});
   set_callback(*conf, "event_cb", &events);
-  std::string error;
-  if (conf->set("dr_cb", static_cast<RdKafka::DeliveryReportCb*>(&reports), error) != RdKafka::Conf::CONF_OK) {
-    throw std::runtime_error("dr_cb: " + error);
-  }
-  std::unique_ptr<RdKafka::Producer> producer(RdKafka::Producer::create(conf.get(), error));
-  if (!producer) throw std::runtime_error("creating the producer: " + error);
+  auto producer = make_producer(*conf, reports);
 
   const auto start = Clock::now();
   const auto deadline = start + std::chrono::seconds(o.timeout_s);

@@ -67,12 +67,7 @@ int run_txn_produce(const Options& o) {
                          {"statistics.interval.ms", "1000"},
                          {"message.timeout.ms", "60000"}});
   set_callback(*conf, "event_cb", &events);
-  std::string error;
-  if (conf->set("dr_cb", static_cast<RdKafka::DeliveryReportCb*>(&reports), error) != RdKafka::Conf::CONF_OK) {
-    throw std::runtime_error("dr_cb: " + error);
-  }
-  std::unique_ptr<RdKafka::Producer> producer(RdKafka::Producer::create(conf.get(), error));
-  if (!producer) throw std::runtime_error("creating the producer: " + error);
+  auto producer = make_producer(*conf, reports);
 
   const auto start = Clock::now();
   const auto deadline = start + std::chrono::seconds(o.timeout_s);

@@ -61,14 +61,32 @@ else:
 EOF
 }
 
-# start_mock_cluster MOCK_CLUSTER RUN_DIR SECONDS: three mock brokers with topic orders:3, for
-# SECONDS at most; sets mock_pid and mock_brokers (their "host:port,..." list).
+# start_mock_cluster MOCK_CLUSTER RUN_DIR SECONDS [TOPIC:PARTITIONS]: three mock brokers with
+# that topic (default orders:3), for SECONDS at most; sets mock_pid and mock_brokers (their
+# "host:port,..." list).
 start_mock_cluster() {
-  local binary=$1 dir=$2 seconds=$3
-  timeout --foreground -s KILL $((seconds + 30)) "$binary" --brokers 3 --topic orders:3 \
+  local binary=$1 dir=$2 seconds=$3 topic=${4:-orders:3}
+  timeout --foreground -s KILL $((seconds + 30)) "$binary" --brokers 3 --topic "$topic" \
     --seconds "$seconds" --ready-file "$dir/mock.ready" --control-port-file "$dir/mock.port" \
     >"$dir/mock.out" 2>"$dir/mock.log" &
   mock_pid=$!
   wait_until "$READY_WAIT_S" "$mock_pid" "mock cluster" test -s "$dir/mock.ready"
   mock_brokers=$(head -n 1 "$dir/mock.ready")
+}
+
+elapsed_since() { echo $(($(date +%s) - $1)); }
+
+# Records a scenario's outcome in a suite of scenarios: report NAME STATUS START DETAIL_FILE...
+# prints the detail files indented and PASS or FAIL; a failure is added to the caller's
+# `failures` array.
+report() {
+  local name=$1 status=$2 start=$3
+  shift 3
+  for f in "$@"; do [[ -s $f ]] && sed 's/^/    /' "$f"; done
+  if [[ $status -eq 0 ]]; then
+    echo "PASS $name ($(elapsed_since "$start") s)"
+  else
+    echo "FAIL $name ($(elapsed_since "$start") s)"
+    failures+=("$name")
+  fi
 }

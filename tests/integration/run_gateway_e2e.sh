@@ -54,7 +54,7 @@ bg_pids=()
 failures=()
 started_at=$(date +%s)
 
-# alive, stop_process, wait_until, pick_ports.
+# alive, stop_process, wait_until, pick_ports, start_mock_cluster, report.
 source "$(dirname "${BASH_SOURCE[0]}")/process_helpers.sh"
 
 cleanup() {
@@ -78,32 +78,8 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# wait_until SECONDS PID WHAT TEST...: polls TEST (bounded) while PID lives.
-
-# A base port whose next 20 ports are free too: the bootstrap listener and one per broker.
-
-elapsed_since() { echo $(($(date +%s) - $1)); }
-
-# Records a scenario's outcome: report NAME STATUS START DETAIL_FILE...
-report() {
-  local name=$1 status=$2 start=$3
-  shift 3
-  for f in "$@"; do [[ -s $f ]] && sed 's/^/    /' "$f"; done
-  if [[ $status -eq 0 ]]; then
-    echo "PASS $name ($(elapsed_since "$start") s)"
-  else
-    echo "FAIL $name ($(elapsed_since "$start") s)"
-    failures+=("$name")
-  fi
-}
-
 # ---- the cluster and the gateway ----
-timeout --foreground -s KILL $((PROCESS_LIMIT_S + 30)) "$mock_cluster" --brokers 3 --topic orders:12 \
-  --seconds "$PROCESS_LIMIT_S" --ready-file "$run/mock.ready" --control-port-file "$run/mock.port" \
-  >"$run/mock.out" 2>"$run/mock.log" &
-mock_pid=$!
-wait_until "$READY_WAIT_S" "$mock_pid" "mock cluster" test -s "$run/mock.ready"
-mock_brokers=$(head -n 1 "$run/mock.ready")
+start_mock_cluster "$mock_cluster" "$run" "$PROCESS_LIMIT_S" orders:12
 IFS=, read -r -a mock_list <<<"$mock_brokers"
 [[ ${#mock_list[@]} -eq 3 ]] || die "mock cluster: expected 3 brokers, ready file says '$mock_brokers'"
 ctl() { "$mockctl" "$run/mock.port" "$@" >>"$run/mockctl.log" 2>&1 || die "mockctl $* failed: $(tail -n 1 "$run/mockctl.log")"; }

@@ -63,7 +63,7 @@ bg_pids=()
 failures=()
 started_at=$(date +%s)
 
-# alive, stop_process, wait_until, pick_ports; then the cluster functions.
+# alive, stop_process, wait_until, pick_ports, report; then the cluster functions.
 source "$here/../../integration/process_helpers.sh"
 KAFKA_PROCESS_LIMIT_S=$PROCESS_LIMIT_S
 source "$here/cluster.sh"
@@ -89,20 +89,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-elapsed_since() { echo $(($(date +%s) - $1)); }
-
-# Records a scenario's outcome: report NAME STATUS START DETAIL_FILE...
-report() {
-  local name=$1 status=$2 start=$3
-  shift 3
-  for f in "$@"; do [[ -s $f ]] && sed 's/^/    /' "$f"; done
-  if [[ $status -eq 0 ]]; then
-    echo "PASS $name ($(elapsed_since "$start") s)"
-  else
-    echo "FAIL $name ($(elapsed_since "$start") s)"
-    failures+=("$name")
-  fi
-}
 
 # ---- ports: 9 for the brokers, then the gateway's bootstrap, 4 broker listeners, HTTP ----
 base=$(pick_ports 15) || die "cannot find free ports"
