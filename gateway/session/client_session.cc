@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include "gateway/log/rate_limited_log.h"
+#include "gateway/net/frame_batch.h"
 #include "gateway/net/frame_errors.h"
 #include "gateway/net/frame_io.h"
 #include "gateway/rewrite/api_versions_clamp.h"
@@ -338,17 +339,16 @@ void ClientSession::count_decoded(std::int16_t api_key, const protocol::Result<p
     else services_.metrics.on_response(api_key, std::nullopt);
 }
 
-awaitable<bool> ClientSession::deliver_response(InFlight& entry, std::vector<std::byte>& frame) {
+bool ClientSession::deliver_response(InFlight& entry, std::vector<std::byte>& frame, FrameBatch& out) {
     services_.metrics.on_bytes(Direction::broker_to_client, frame.size() + 4);
-    bytes_to_client_ += frame.size() + 4;
-    if (entry.kind == InFlight::Kind::raw) co_return !(co_await write_frame(client_, frame));
+    if (entry.kind == InFlight::Kind::raw) return queue_for_client(frame, out);
     services_.metrics.on_latency(entry.api_key, std::chrono::duration<double>(std::chrono::steady_clock::now() - entry.sent).count());
     protocol::Reader r(frame);
     std::int32_t correlation_id = 0;
     if (!r.read_int32(correlation_id) || correlation_id != entry.correlation_id) {
         spdlog::warn("conn {}: upstream {} answered correlation id {} where {} was expected; closing", id_, upstream_name_,
                      correlation_id, entry.correlation_id);
-        co_return false;
+        return false;
     }
     if (entry.sasl_handshake_v0) {
         std::int16_t handshake_error = -1;
@@ -356,7 +356,7 @@ awaitable<bool> ClientSession::deliver_response(InFlight& entry, std::vector<std
     }
     if (!response_needs_rewrite(entry.api_key, entry.api_version)) {
         count_response(entry, frame);
-        co_return !(co_await write_frame(client_, frame));
+        return queue_for_client(frame, out);
     }
 
     auto decoded = protocol::decode_response(entry.api_key, entry.api_version, frame);
@@ -365,45 +365,73 @@ awaitable<bool> ClientSession::deliver_response(InFlight& entry, std::vector<std
         // Forwarding it could leak a broker address the gateway failed to see: refuse.
         spdlog::error("conn {}: upstream {} sent an undecodable {} v{} response: {}; closing", id_, upstream_name_,
                       protocol::find_api(entry.api_key)->name, entry.api_version, decoded.error().to_string());
-        co_return false;
+        return false;
     }
     mapper_.set_authoritative(entry.api_key == msg::MetadataResponse::api_key);
     const auto outcome = rewrite_response(decoded->body, entry.api_key, decoded->body_version, mapper_);
     if (!outcome.ok()) {
         spdlog::error("conn {}: {}; closing", id_, outcome.error);
-        co_return false;
+        return false;
     }
-    if (!outcome.changed) co_return !(co_await write_frame(client_, frame));
+    if (!outcome.changed) return queue_for_client(frame, out);
     services_.metrics.on_rewrite(entry.api_key);
-    const auto bytes = protocol::encode_response(*decoded);
+    auto bytes = protocol::encode_response(*decoded);
     if (!bytes) {
         spdlog::error("conn {}: rewritten {} response cannot be encoded; closing", id_, protocol::find_api(entry.api_key)->name);
-        co_return false;
+        return false;
     }
-    co_return !(co_await write_frame(client_, *bytes));
+    return queue_for_client(std::move(*bytes), out);
+}
+
+bool ClientSession::queue_for_client(std::vector<std::byte>& frame, FrameBatch& out) {
+    bytes_to_client_ += frame.size() + 4;
+    out.add(frame);
+    return true;
+}
+
+bool ClientSession::queue_for_client(std::vector<std::byte>&& frame, FrameBatch& out) {
+    bytes_to_client_ += frame.size() + 4;
+    out.add(std::move(frame));
+    return true;
+}
+
+bool ClientSession::next_answer_ready() const {
+    if (inflight_.empty()) return false;
+    return inflight_.front().kind == InFlight::Kind::local || has_frame(upstream_in_);
 }
 
 awaitable<void> ClientSession::write_responses() {
     const auto& config = services_.config;
     std::vector<std::byte> frame;
-    while (!closed_) {
+    // Answers that are ready one after the other go to the client in one write; the batch is
+    // sent before this coroutine can wait for anything, so no answer waits on another.
+    FrameBatch out;
+    constexpr std::size_t kFlushBytes = 256 * 1024;
+    constexpr std::size_t kFlushFrames = 32;  // 64 buffers: what one gathered write takes
+    bool ok = true;
+    while (!closed_ && ok) {
         while (inflight_.empty() && !reader_done_ && !closed_) co_await wait(writer_wake_);
         if (closed_ || inflight_.empty()) break;
         InFlight& entry = inflight_.front();
-        bool ok = true;
         if (entry.kind == InFlight::Kind::local) {
-            ok = !(co_await write_frame(client_, entry.local_frame));
+            bytes_to_client_ += entry.local_frame.size() + 4;
+            out.add(std::move(entry.local_frame));
         } else if (auto ec = co_await read_frame(upstream_, upstream_in_, frame, config.max_frame_size)) {
             spdlog::info("conn {} from {}: upstream {} closed: {}", id_, peer_, upstream_name_, ec.message());
             ok = false;
         } else {
-            ok = co_await deliver_response(entry, frame);
+            ok = deliver_response(entry, frame, out);
         }
         if (!ok) break;
         inflight_.pop_front();
         wake(reader_wake_);
+        if (next_answer_ready() && out.bytes() < kFlushBytes && out.frames() < kFlushFrames) continue;
+        if (auto ec = co_await out.write_to(client_)) ok = false;
     }
-    close(reader_done_ ? "client finished" : "upstream or client failed");
+    // Answers queued before a failure are still the client's: a refused response ends the
+    // connection after them, as it did when each was written on its own.
+    if (!out.empty() && !closed_) co_await out.write_to(client_);
+    close(reader_done_ && ok ? "client finished" : "upstream or client failed");
 }
 
 }  // namespace kgate::gateway

@@ -15,6 +15,7 @@
 
 #include "gateway/control/connection_info.h"
 #include "gateway/net/asio.h"
+#include "gateway/net/frame_batch.h"
 #include "gateway/net/frame_io.h"
 #include "gateway/session/routing_address_mapper.h"
 #include "gateway/session/session_services.h"
@@ -60,7 +61,13 @@ private:
     // Decides what to do with one request frame; false when the connection must close.
     bool admit_request(std::span<const std::byte> frame, InFlight& entry, bool& forward, bool& expect_response);
     std::vector<std::byte> api_versions_answer(std::int16_t asked_version, std::int32_t correlation_id);
-    awaitable<bool> deliver_response(InFlight& entry, std::vector<std::byte>& frame);
+    // Checks, counts and (when it names brokers) rewrites one upstream answer, then queues it
+    // for the client; false when the connection must close.
+    bool deliver_response(InFlight& entry, std::vector<std::byte>& frame, FrameBatch& out);
+    bool queue_for_client(std::vector<std::byte>& frame, FrameBatch& out);
+    bool queue_for_client(std::vector<std::byte>&& frame, FrameBatch& out);
+    // Whether the next answer can be had without waiting on a socket.
+    bool next_answer_ready() const;
     // The responses-by-error-code metric for a response forwarded as it came.
     void count_response(const InFlight& entry, std::span<const std::byte> frame);
     void count_decoded(std::int16_t api_key, const protocol::Result<protocol::DecodedResponse>& decoded);
