@@ -72,6 +72,21 @@ bool Reader::read_string(std::string& v, bool compact) {
     return true;
 }
 
+bool Reader::skip_string(bool compact, bool null_allowed) {
+    const std::size_t start = pos_;
+    std::int64_t len = 0;
+    if (!read_length_prefix(len, compact, true, "string")) return false;
+    if (len < 0) {
+        if (!null_allowed) {
+            pos_ = start;
+            return fail("null string where the field is not nullable");
+        }
+        return true;
+    }
+    pos_ += static_cast<std::size_t>(len);
+    return true;
+}
+
 bool Reader::read_nullable_bytes(std::optional<BytesView>& v, bool compact, bool null_allowed) {
     const std::size_t start = pos_;
     std::int64_t len = 0;

@@ -44,10 +44,23 @@ public:
     bool read_uvarlong(std::uint64_t& v);
     bool read_varint(std::int32_t& v);
     bool read_varlong(std::int64_t& v);
+    // Skips n bytes of a fixed-width field, failing exactly as reading it would.
+    bool skip_fixed(std::size_t n, const char* what) {
+        if (!need(n, what)) return false;
+        pos_ += n;
+        return true;
+    }
 
     // compact: uvarint(len + 1) prefix (flexible versions); otherwise int16 (strings) / int32.
     bool read_string(std::string& v, bool compact);
     bool read_nullable_string(std::optional<std::string>& v, bool compact, bool null_allowed);
+    // A string's or bytes' value passed over without a copy, failing exactly as reading it
+    // would (null only where null_allowed).
+    bool skip_string(bool compact, bool null_allowed);
+    bool skip_bytes(bool compact, bool null_allowed) {
+        std::optional<BytesView> ignored;
+        return read_nullable_bytes(ignored, compact, null_allowed);
+    }
     bool read_bytes(BytesView& v, bool compact);
     bool read_nullable_bytes(std::optional<BytesView>& v, bool compact, bool null_allowed);
     // count = -1 for a null array. A count larger than the bytes left fails before anything
