@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "code_writer.h"
+#include "emit_scan.h"
 #include "emit_struct.h"
 #include "naming.h"
 
@@ -54,13 +55,18 @@ GeneratedFile message_source(const MessageSpec& m, const GeneratorOptions& opt) 
     if (!m.structs.empty()) {
         out.line("namespace {} {{", ns);
         for (const auto& s : m.structs) {
-            StructEmitter(m, StructView{s.name, &s.fields, struct_scope(m, s)}).definitions(out);
+            const StructView view{s.name, &s.fields, struct_scope(m, s)};
+            StructEmitter(m, view).definitions(out);
+            out.blank();
+            ScanEmitter(m, view, false).definition(out);
             out.blank();
         }
         out.line("{}", fmt::format("}}  // namespace {}", ns));
         out.blank();
     }
     StructEmitter(m, top_view(m)).definitions(out);
+    out.blank();
+    ScanEmitter(m, top_view(m), true).definition(out);
     out.line("{}", "}  // namespace kgate::protocol::messages");
     return {fmt::format("protocol/messages/{}.cc", snake_case(m.name)), out.str()};
 }

@@ -97,8 +97,10 @@ std::vector<GeneratedFile> dispatch(const std::vector<MessageSpec>& all, const G
     h.raw(banner(opt));
     h.line("#pragma once");
     h.line("// Every request and response body by API key, for code that handles any message.");
+    h.line("#include <span>");
     h.line("#include <variant>");
     h.blank();
+    h.line("#include \"protocol/codec/scan_sink.h\"");
     h.line("#include \"protocol/wire/reader.h\"");
     h.line("#include \"protocol/wire/result.h\"");
     for (const auto* m : requests) h.line("#include \"protocol/messages/{}.h\"", snake_case(m->name));
@@ -111,6 +113,10 @@ std::vector<GeneratedFile> dispatch(const std::vector<MessageSpec>& all, const G
     h.line("// Decodes a whole body (all of `r`'s input) of the given API key and version.");
     h.line("Result<AnyRequest> decode_request_body(std::int16_t api_key, std::int16_t version, Reader& r);");
     h.line("Result<AnyResponse> decode_response_body(std::int16_t api_key, std::int16_t version, Reader& r);");
+    h.line("// Walks a whole response body without building it (see each message's scan()); spans is");
+    h.line("// empty or has a slot per field of the message. False with the error in `r`.");
+    h.line("bool scan_response_body(std::int16_t api_key, std::int16_t version, Reader& r, ErrorCodeSink sink,");
+    h.line("                        std::span<FieldSpan> spans);");
     h.line("{}", "}  // namespace kgate::protocol::messages");
 
     CodeWriter s;
@@ -118,6 +124,7 @@ std::vector<GeneratedFile> dispatch(const std::vector<MessageSpec>& all, const G
     s.line("#include \"protocol/messages/any_message.h\"");
     s.blank();
     s.line("#include \"protocol/codec/decode_body.h\"");
+    s.line("#include \"protocol/codec/scan_body.h\"");
     s.blank();
     s.line("namespace kgate::protocol::messages {{");
     for (const auto& [alias, fn, list] :
@@ -130,6 +137,12 @@ std::vector<GeneratedFile> dispatch(const std::vector<MessageSpec>& all, const G
         s.close();
         s.blank();
     }
+    s.open("bool scan_response_body(std::int16_t api_key, std::int16_t version, Reader& r, ErrorCodeSink sink, std::span<FieldSpan> spans) {{");
+    s.open("switch (api_key) {{");
+    for (const auto* m : responses) s.line("case {}: return scan_body_as<{}>(version, r, sink, spans);", *m->api_key, m->name);
+    s.line("default: return scan_unknown_api_key(api_key, r);");
+    s.close();
+    s.close();
     s.line("{}", "}  // namespace kgate::protocol::messages");
     return {{"protocol/messages/any_message.h", h.str()}, {"protocol/messages/any_message.cc", s.str()}};
 }

@@ -7,6 +7,7 @@
 
 #include "cpp_model.h"
 #include "emit_field.h"
+#include "emit_scan.h"
 #include "naming.h"
 
 namespace kgate::codegen {
@@ -120,6 +121,7 @@ void StructEmitter::declaration(CodeWriter& out, bool message_traits) const {
     out.line("void encode(Writer& w, std::int16_t version) const;");
     out.line("std::size_t encoded_size(std::int16_t version) const;");
     out.line("void to_json(JsonWriter& j, std::int16_t version) const;");
+    ScanEmitter(message_, s_, message_traits).declaration(out);
     field_visitor(out, kBrokerIds);
     field_visitor(out, kErrorCodes);
     out.line("friend bool operator==(const {0}&, const {0}&) = default;", s_.name);

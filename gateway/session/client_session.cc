@@ -11,6 +11,7 @@
 #include "gateway/rewrite/response_rewriter.h"
 #include "gateway/upstream/connect.h"
 #include "protocol/codec/api_table.h"
+#include "protocol/codec/frame_scan.h"
 
 namespace kgate::gateway {
 namespace {
@@ -326,10 +327,15 @@ awaitable<void> ClientSession::read_requests() {
 }
 
 void ClientSession::count_response(const InFlight& entry, std::span<const std::byte> frame) {
-    // Decoded only to read its error codes; the original bytes are what the client gets.
+    // Scanned, not decoded: only its error codes are wanted, the client gets the original bytes.
     const auto* api = protocol::find_api(entry.api_key);
     if (api == nullptr || !api->can_decode(entry.api_version)) return;  // Produce v0-2, say
-    count_decoded(entry.api_key, protocol::decode_response(entry.api_key, entry.api_version, frame));
+    count_scanned(entry.api_key, protocol::scan_response(entry.api_key, entry.api_version, frame));
+}
+
+void ClientSession::count_scanned(std::int16_t api_key, const protocol::Result<std::int16_t>& first_error) {
+    if (first_error) services_.metrics.on_response(api_key, *first_error);
+    else services_.metrics.on_response(api_key, std::nullopt);
 }
 
 // Not a coroutine on purpose: GCC 12 mishandles a conditional expression's temporaries in a

@@ -71,6 +71,7 @@ private:
     // The responses-by-error-code metric for a response forwarded as it came.
     void count_response(const InFlight& entry, std::span<const std::byte> frame);
     void count_decoded(std::int16_t api_key, const protocol::Result<protocol::DecodedResponse>& decoded);
+    void count_scanned(std::int16_t api_key, const protocol::Result<std::int16_t>& first_error);
 
     awaitable<void> wait(asio::steady_timer& timer);
     static void wake(asio::steady_timer& timer) { timer.cancel(); }

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "protocol/codec/message_kind.h"
+#include "protocol/codec/scan_sink.h"
 #include "protocol/wire/bytes_view.h"
 #include "protocol/wire/reader.h"
 #include "protocol/wire/tagged_field.h"

@@ -1,116 +1,18 @@
 #include "protocol/wire/reader.h"
 
-#include <bit>
-#include <cstring>
-
 #include <fmt/format.h>
 
 namespace kgate::protocol {
-namespace {
 
-template <class T>
-T load_be(const std::byte* p) {
-    using U = std::make_unsigned_t<T>;
-    U u = 0;
-    for (std::size_t i = 0; i < sizeof(T); ++i) u = static_cast<U>((u << 8) | static_cast<U>(p[i]));
-    return static_cast<T>(u);
-}
-
-}  // namespace
-
-bool Reader::need(std::size_t n, const char* what) {
-    if (remaining() >= n) return true;
+bool Reader::fail_need(std::size_t n, const char* what) {
     return fail(fmt::format("{} needs {} bytes, {} left", what, n, remaining()));
 }
 
-bool Reader::read_int8(std::int8_t& v) {
-    if (!need(1, "int8")) return false;
-    v = static_cast<std::int8_t>(data_[pos_]);
-    pos_ += 1;
-    return true;
-}
-
-#define KGATE_READ_FIXED(NAME, TYPE, LABEL)        \
-    bool Reader::NAME(TYPE& v) {                   \
-        if (!need(sizeof(TYPE), LABEL)) return false; \
-        v = load_be<TYPE>(data_.data() + pos_);    \
-        pos_ += sizeof(TYPE);                      \
-        return true;                               \
-    }
-KGATE_READ_FIXED(read_int16, std::int16_t, "int16")
-KGATE_READ_FIXED(read_uint16, std::uint16_t, "uint16")
-KGATE_READ_FIXED(read_int32, std::int32_t, "int32")
-KGATE_READ_FIXED(read_uint32, std::uint32_t, "uint32")
-KGATE_READ_FIXED(read_int64, std::int64_t, "int64")
-#undef KGATE_READ_FIXED
-
-bool Reader::read_float64(double& v) {
-    std::uint64_t bits = 0;
-    if (!need(8, "float64")) return false;
-    bits = load_be<std::uint64_t>(data_.data() + pos_);
-    pos_ += 8;
-    v = std::bit_cast<double>(bits);
-    return true;
-}
-
-bool Reader::read_bool(bool& v) {
-    if (!need(1, "bool")) return false;
-    v = data_[pos_] != std::byte{0};
-    pos_ += 1;
-    return true;
-}
-
-bool Reader::read_uuid(Uuid& v) {
-    if (!need(16, "uuid")) return false;
-    std::memcpy(v.bytes.data(), data_.data() + pos_, 16);
-    pos_ += 16;
-    return true;
-}
-
-bool Reader::read_uvarlong(std::uint64_t& v) {
-    std::uint64_t out = 0;
-    for (std::size_t i = 0; i < 10; ++i) {
-        if (pos_ + i >= data_.size()) return fail("varint runs past the end of the buffer");
-        const auto b = static_cast<std::uint8_t>(data_[pos_ + i]);
-        if (i == 9 && b > 0x01) return fail("varint is longer than 64 bits");
-        out |= static_cast<std::uint64_t>(b & 0x7f) << (7 * i);
-        if ((b & 0x80) == 0) {
-            pos_ += i + 1;
-            v = out;
-            return true;
-        }
-    }
-    return fail("varint is longer than 10 bytes");
-}
-
-bool Reader::read_uvarint(std::uint32_t& v) {
-    std::uint32_t out = 0;
-    for (std::size_t i = 0; i < 5; ++i) {
-        if (pos_ + i >= data_.size()) return fail("varint runs past the end of the buffer");
-        const auto b = static_cast<std::uint8_t>(data_[pos_ + i]);
-        if (i == 4 && b > 0x0f) return fail("varint is longer than 32 bits");
-        out |= static_cast<std::uint32_t>(b & 0x7f) << (7 * i);
-        if ((b & 0x80) == 0) {
-            pos_ += i + 1;
-            v = out;
-            return true;
-        }
-    }
-    return fail("varint is longer than 5 bytes");
-}
-
-bool Reader::read_varint(std::int32_t& v) {
-    std::uint32_t u = 0;
-    if (!read_uvarint(u)) return false;
-    v = static_cast<std::int32_t>((u >> 1) ^ (~(u & 1) + 1));
-    return true;
-}
-
-bool Reader::read_varlong(std::int64_t& v) {
-    std::uint64_t u = 0;
-    if (!read_uvarlong(u)) return false;
-    v = static_cast<std::int64_t>((u >> 1) ^ (~(u & 1) + 1));
-    return true;
+// i: the index of the byte that ended the varint badly; max_bytes: 5 (32 bits) or 10 (64).
+bool Reader::fail_varint(std::size_t i, std::size_t max_bytes) {
+    if (pos_ + i >= data_.size()) return fail("varint runs past the end of the buffer");
+    if (i + 1 == max_bytes) return fail(fmt::format("varint is longer than {} bits", max_bytes == 5 ? 32 : 64));
+    return fail(fmt::format("varint is longer than {} bytes", max_bytes));
 }
 
 // Reads a length prefix; len = -1 means null. Leaves the reader at its start on failure.
@@ -166,6 +68,21 @@ bool Reader::read_string(std::string& v, bool compact) {
         return fail("null string where the field is not nullable");
     }
     v.assign(reinterpret_cast<const char*>(data_.data() + pos_), static_cast<std::size_t>(len));
+    pos_ += static_cast<std::size_t>(len);
+    return true;
+}
+
+bool Reader::skip_string(bool compact, bool null_allowed) {
+    const std::size_t start = pos_;
+    std::int64_t len = 0;
+    if (!read_length_prefix(len, compact, true, "string")) return false;
+    if (len < 0) {
+        if (!null_allowed) {
+            pos_ = start;
+            return fail("null string where the field is not nullable");
+        }
+        return true;
+    }
     pos_ += static_cast<std::size_t>(len);
     return true;
 }
