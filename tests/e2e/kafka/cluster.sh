@@ -12,7 +12,9 @@
 #                         an override (the "the broker says X, reach it at Y" setting).
 #   REPLICATION  port R   between brokers (they must reach each other), and the readiness probe.
 #   CONTROLLER   port C   the KRaft quorum.
-# Nothing is advertised on 127.0.0.1 to clients of the CLIENT listener.
+# Nothing is advertised on 127.0.0.1 to clients of the CLIENT listener, unless the sourcing
+# script sets KAFKA_ADVERTISE_HOST (the benchmark does, KAFKA_ADVERTISE_HOST=127.0.0.1): then
+# CLIENT advertises that host with port P, so clients reach the brokers without kgate too.
 #
 #   kafka_cluster_init DIR FIRST_PORT LIBS   configure and format (uses FIRST_PORT..FIRST_PORT+8)
 #   kafka_cluster_start [WAIT_S]             start all three, wait until each sees all three
@@ -33,7 +35,7 @@ KAFKA_PIDS=("" "" "" "")  # by node id, 1-based
 kafka_client_port() { echo $((KAFKA_FIRST_PORT + $1 - 1)); }
 kafka_replication_port() { echo $((KAFKA_FIRST_PORT + KAFKA_NODES + $1 - 1)); }
 kafka_controller_port() { echo $((KAFKA_FIRST_PORT + 2 * KAFKA_NODES + $1 - 1)); }
-kafka_advertised() { echo "kafka-$1.kgate-e2e.invalid:$(kafka_client_port "$1")"; }
+kafka_advertised() { echo "${KAFKA_ADVERTISE_HOST:-kafka-$1.kgate-e2e.invalid}:$(kafka_client_port "$1")"; }
 kafka_log() { echo "$KAFKA_DIR/node-$1/broker.log"; }
 
 # A KRaft cluster id: 16 random bytes, URL-safe base64 without padding (as Kafka's Uuid).
