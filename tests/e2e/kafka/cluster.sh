@@ -21,6 +21,8 @@
 #   kafka_broker_start N / kafka_broker_kill N (SIGKILL) / kafka_broker_wait N WAIT_S
 #   kafka_cluster_stop                       SIGTERM (SIGKILL after STOP_WAIT_S) every node
 #   kafka_client_port N, kafka_advertised N, kafka_log N
+# KAFKA_EXTRA_CONFIG, if set, is appended to every node's server.properties (the benchmark bounds
+# its disk use with it); by default nothing is.
 
 KAFKA_E2E_HOME="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 KAFKA_NODES=3
@@ -92,6 +94,7 @@ log.cleaner.threads=1
 log.cleaner.dedupe.buffer.size=8388608
 log.segment.bytes=8388608
 log.retention.ms=3600000
+${KAFKA_EXTRA_CONFIG:-}
 PROPS
 }
 
