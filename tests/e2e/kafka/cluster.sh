@@ -94,8 +94,8 @@ log.cleaner.threads=1
 log.cleaner.dedupe.buffer.size=8388608
 log.segment.bytes=8388608
 log.retention.ms=3600000
-${KAFKA_EXTRA_CONFIG:-}
 PROPS
+  if [[ -n ${KAFKA_EXTRA_CONFIG:-} ]]; then echo "$KAFKA_EXTRA_CONFIG" >>"$KAFKA_DIR/node-$n/server.properties"; fi
 }
 
 kafka_cluster_init() {
