@@ -1,7 +1,7 @@
 // kgate-latency-bench: produce round-trip latency at a fixed rate, without coordinated omission.
 //
 //   kgate-latency-bench --bootstrap HOST:PORT --topic T --rate PER_S --seconds S
-//                       [--size BYTES] [--warmup S] [--map-ports FROM=TO,...]
+//                       [--size BYTES] [--warmup S] [--max-in-flight N] [--map-ports FROM=TO,...]
 //
 // Record i is due at start + i / rate. The sender hands over every record that is due (late ones
 // at once, never skipped), and each record's latency is taken from its due time, not from when it
@@ -10,6 +10,12 @@
 // time count as infinitely slow. --rate 0 keeps up to 20,000 records outstanding instead and
 // reports only the rate reached (the maximum the other rates are fractions of): a closed loop
 // has no meaningful latency.
+//
+// --max-in-flight caps the requests outstanding per broker connection (librdkafka's default is
+// 1,000,000). A real broker serves one connection's requests one at a time: with linger.ms=0 and
+// no cap the client sends a request per handful of records, faster than the broker answers them,
+// and the queue of requests, not the path, sets the latency. With a cap (Java's default is 5),
+// records wait in the client and go out together, as they would in practice.
 //
 // Prints {"rate":..,"sent":..,"delivered":..,"achieved_per_s":..,"p50_us":..,"p99_us":..,
 // "p999_us":..,"max_us":..} (-1 for a percentile that falls on an unacknowledged record).
@@ -26,6 +32,7 @@
 #include <string>
 #include <string_view>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "port_map.h"
@@ -41,6 +48,7 @@ struct Options {
     double seconds = 0;
     double warmup = 1;
     long long size = 1024;
+    std::string max_in_flight;  // empty: librdkafka's default
     std::string map_ports;
 };
 
@@ -71,6 +79,7 @@ std::optional<Options> parse_options(int argc, char** argv) {
         const std::string_view arg = argv[i];
         const std::string_view value = argv[i + 1];
         double size = 0;
+        double in_flight = 0;  // only checked: librdkafka takes the text
         bool ok = true;
         if (arg == "--bootstrap") o.bootstrap = value;
         else if (arg == "--topic") o.topic = value;
@@ -78,6 +87,7 @@ std::optional<Options> parse_options(int argc, char** argv) {
         else if (arg == "--seconds") ok = parse_double(value, 0.1, 3600, o.seconds);
         else if (arg == "--warmup") ok = parse_double(value, 0, 60, o.warmup);
         else if (arg == "--size") ok = parse_double(value, 1, 1 << 20, size), o.size = static_cast<long long>(size);
+        else if (arg == "--max-in-flight") ok = parse_double(value, 1, 1e6, in_flight), o.max_in_flight = value;
         else if (arg == "--map-ports") o.map_ports = value;
         else ok = false;
         if (!ok) {
@@ -114,9 +124,10 @@ void on_delivery(rd_kafka_t*, const rd_kafka_message_t* m, void* opaque) {
 rd_kafka_t* make_producer(const Options& o, State& state) {
     rd_kafka_conf_t* conf = rd_kafka_conf_new();
     char error[512];
-    const std::pair<const char*, std::string> settings[] = {
+    std::vector<std::pair<const char*, std::string>> settings = {
         {"bootstrap.servers", o.bootstrap}, {"acks", "1"}, {"linger.ms", "0"}, {"compression.type", "none"},
         {"queue.buffering.max.messages", "10000000"}, {"queue.buffering.max.kbytes", "2097151"}, {"message.timeout.ms", "60000"}};
+    if (!o.max_in_flight.empty()) settings.emplace_back("max.in.flight.requests.per.connection", o.max_in_flight);
     for (const auto& [key, value] : settings) {
         if (rd_kafka_conf_set(conf, key, value.c_str(), error, sizeof error) != RD_KAFKA_CONF_OK) {
             std::fprintf(stderr, "kgate-latency-bench: %s=%s: %s\n", key, value.c_str(), error);
@@ -152,7 +163,8 @@ int main(int argc, char** argv) {
     if (!options) {
         std::fprintf(stderr,
                      "usage: kgate-latency-bench --bootstrap HOST:PORT --topic T --rate PER_S (0: as fast as possible)\n"
-                     "                           --seconds S [--size BYTES] [--warmup S] [--map-ports FROM=TO,...]\n");
+                     "                           --seconds S [--size BYTES] [--warmup S] [--max-in-flight N]\n"
+                     "                           [--map-ports FROM=TO,...]\n");
         return 2;
     }
     const Options& o = *options;

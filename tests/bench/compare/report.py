@@ -1,6 +1,8 @@
 """Turns run.sh's results.jsonl into table.md (printed too) and chart.png.
 
-usage: report.py RESULTS.jsonl OUT_DIR CLK_TCK MACHINE VERSIONS SKIPPED
+usage: report.py RESULTS.jsonl OUT_DIR CLK_TCK MACHINE VERSIONS SKIPPED [BROKERS]
+BROKERS is mock (the default) or kafka; for kafka the files are table-kafka.md and
+chart-kafka.png and every heading names the brokers.
 Medians over rounds, with the spread (lowest-highest) beside throughput; ratios are to the
 direct path's median in the same run. CPU is the proxy process's user+system time from
 /proc/PID/stat; peak RSS is VmHWM from /proc/PID/status.
@@ -27,6 +29,10 @@ def fmt(x, digits=1):
 
 def main():
     results, out_dir, clk_tck, machine, versions, skipped = sys.argv[1:7]
+    brokers = sys.argv[7] if len(sys.argv) > 7 else "mock"
+    suffix = "" if brokers == "mock" else f"-{brokers}"
+    # Only the other kinds say so in their headings: the mock's tables stay as they were.
+    where = "" if brokers == "mock" else ", Apache Kafka brokers"
     tick = 1.0 / int(clk_tck)
     rows, failed = load(results)
     targets = [t for t in ORDER if any(r["target"] == t for r in rows + failed)]
@@ -51,7 +57,7 @@ def main():
         return runs[0]["result"]["vmhwm_kib"] / 1024 if runs else None
 
     chart = {"throughput": {}, "cpu": {}, "latency": {}, "idle": {}}
-    add("### Throughput (1 KiB records, acks=1, MB/s; median, spread over rounds)")
+    add(f"### Throughput{where} (1 KiB records, acks=1, MB/s; median, spread over rounds)")
     add("")
     add("| target | produce MB/s | x direct | consume MB/s | x direct | CPU s/GB produce | CPU s/GB consume | peak RSS MiB |")
     add("|---|---:|---:|---:|---:|---:|---:|---:|")
@@ -70,7 +76,9 @@ def main():
     max_rows = pick(rows, "latency-max", "direct")
     max_rate = statistics.median(r["result"]["achieved_per_s"] for r in max_rows) if max_rows else 0
     add("")
-    add(f"### Produce latency at fixed rates (from each record's scheduled send time; direct maximum {max_rate:,.0f} records/s)")
+    # The latency client against Kafka: at most 5 requests in flight per connection (run.sh says why).
+    capped = "" if brokers == "mock" else ", at most 5 requests in flight"
+    add(f"### Produce latency at fixed rates{where} (from each record's scheduled send time{capped}; direct maximum {max_rate:,.0f} records/s)")
     add("")
     add("| target | load | records/s | p50 us | p99 us | p99.9 us | added p99 us |")
     add("|---|---:|---:|---:|---:|---:|---:|")
@@ -96,7 +104,8 @@ def main():
             chart["latency"].setdefault(t, []).append((load_pct, p99 if isinstance(p99, float) else None))
 
     add("")
-    add("### All-topics Metadata, 3 brokers, 10,006 partitions")
+    partitions = max((r["result"]["partitions"] for r in rows if r["workload"] == "metadata"), default=0)
+    add(f"### All-topics Metadata, 3{' Kafka' if where else ''} brokers, {partitions:,} partitions")
     add("")
     add("| target | requests/s | x direct | p50 ms | proxy CPU ms per request |")
     add("|---|---:|---:|---:|---:|")
@@ -113,7 +122,7 @@ def main():
     idle = [r for r in rows if r["workload"] == "idle"]
     if idle:
         add("")
-        add("### Idle client connections (proxy resident memory while they are held)")
+        add(f"### Idle client connections{where} (proxy resident memory while they are held)")
         add("")
         counts = sorted({r["round"] for r in idle})
         held = {c: max(r["result"]["connections"] for r in idle if r["round"] == c) for c in counts}
@@ -135,23 +144,24 @@ def main():
         if any(held[c] < c for c in counts) or any(r["result"]["connections"] < held[r["round"]] for r in idle):
             add("")
             add("Fewer connections than asked: each one costs the proxy two descriptors and the open-files hard limit here "
-                "caps them; '(N held)' marks a proxy that had N open when the time limit ran out (the mock brokers accept "
-                "ever more slowly as connections pile up).")
+                "caps them; '(N held)' marks a proxy that had N open when the time limit ran out"
+                + (" (the mock brokers accept ever more slowly as connections pile up)." if brokers == "mock" else "."))
 
     if failed:
         add("")
         add("Failed runs: " + ", ".join(sorted({f"{r['workload']} through {r['target']}" for r in failed})) + ".")
     add("")
-    add(f"Machine: {machine}. Versions: {versions}. Each proxy pinned to core 1 with one worker; mock brokers and clients on both cores.")
+    add(f"Machine: {machine}. Versions: {versions}. Each proxy pinned to core 1 with one worker; "
+        f"{'mock' if brokers == 'mock' else 'Kafka'} brokers and clients on both cores.")
     if skipped:
         add(f"Left out: {skipped}.")
     text = "\n".join(lines) + "\n"
-    open(f"{out_dir}/table.md", "w").write(text)
+    open(f"{out_dir}/table{suffix}.md", "w").write(text)
     print(text)
-    draw(chart, targets, f"{out_dir}/chart.png")
+    draw(chart, targets, f"{out_dir}/chart{suffix}.png", where.lstrip(", "))
 
 
-def draw(chart, targets, path):
+def draw(chart, targets, path, title):
     try:
         import matplotlib
 
@@ -189,6 +199,8 @@ def draw(chart, targets, path):
     ax = axes[1][1]
     ax.bar(list(chart["idle"].keys()), list(chart["idle"].values()))
     ax.set_title("RSS MiB with the most idle connections (lower is better)")
+    if title:
+        fig.suptitle(title)
     fig.tight_layout()
     fig.savefig(path, dpi=100)
     print(f"chart: {path}")

@@ -1,19 +1,26 @@
 #!/usr/bin/env bash
 # kgate side by side with the brokers directly, HAProxy (TCP), grepplabs kafka-proxy and
-# Kroxylicious, in one run against one 3-broker mock cluster (librdkafka's): producer and
-# consumer throughput, produce latency at fixed rates, all-topics Metadata of a 10,000-partition
-# topic, and proxy memory with idle client connections. Prints a markdown table and writes it,
-# the raw results and a PNG chart to OUT_DIR (default BUILD_DIR/bench-compare).
+# Kroxylicious, in one run against one 3-broker cluster: producer and consumer throughput,
+# produce latency at fixed rates, all-topics Metadata of a 10,000-partition topic, and proxy
+# memory with idle client connections. Prints a markdown table and writes it, the raw results
+# and a PNG chart to OUT_DIR (default BUILD_DIR/bench-compare): table.md, results.jsonl and
+# chart.png for the mock brokers, table-kafka.md, results-kafka.jsonl and chart-kafka.png for Kafka.
 #
-# Usage: tests/bench/compare/run.sh BUILD_DIR [--short] [--out OUT_DIR]
+# Usage: tests/bench/compare/run.sh BUILD_DIR [--short] [--brokers mock|kafka] [--out OUT_DIR]
 #   --short: one round, small counts, 100 and 1,000 idle connections (CI; a few minutes).
+#   --brokers mock (default): librdkafka's mock cluster (kgate-mock-cluster), topics bench (6
+#     partitions) and meta (10,000).
+#   --brokers kafka: the 3-node Apache Kafka KRaft cluster of the e2e tests (tests/e2e/kafka/
+#     cluster.sh, jars from fetch_kafka.sh), advertising 127.0.0.1 so every target can reach it;
+#     topics bench (6 partitions, replication 3) and meta (10,000 partitions, replication 1: three
+#     times as many replicas is more than three brokers with bounded heaps on two cores carry).
 # Proxies not installed (tests/bench/compare/setup.sh) are left out and named. KGATE_BIN,
 # KGATE_MOCK_BIN, KAFKA_PROXY_BIN override binaries; BENCH_TARGETS="direct kgate ..." picks.
 #
 # Every proxy runs on core 1 only (taskset -c 1) with one worker: kgate --workers 1, HAProxy
-# nbthread 1, GOMAXPROCS=1, -XX:ActiveProcessorCount=1. The mock brokers and the clients may use
-# both cores. Timing never fails the run; kgate or the direct path failing a workload does, a
-# third-party proxy failing one is reported in the table.
+# nbthread 1, GOMAXPROCS=1, -XX:ActiveProcessorCount=1. The brokers (mock or Kafka) and the
+# clients may use both cores. Timing never fails the run; kgate or the direct path failing a
+# workload does, a third-party proxy failing one is reported in the table.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -32,22 +39,26 @@ STOP_WAIT_S=10
 source "$repo/tests/integration/process_helpers.sh"
 
 usage() {
-  echo "usage: $0 BUILD_DIR [--short] [--out OUT_DIR]" >&2
+  echo "usage: $0 BUILD_DIR [--short] [--brokers mock|kafka] [--out OUT_DIR]" >&2
   exit 2
 }
 [[ $# -ge 1 ]] || usage
 build_dir=$1
 shift
-short=0 out_dir=
+short=0 brokers=mock out_dir=
 while [[ $# -gt 0 ]]; do
   case $1 in
     --short) short=1 ;;
+    --brokers) [[ $# -ge 2 && ($2 == mock || $2 == kafka) ]] || usage; brokers=$2; shift ;;
     --out) [[ $# -ge 2 ]] || usage; out_dir=$2; shift ;;
     *) usage ;;
   esac
   shift
 done
 out_dir=${out_dir:-$build_dir/bench-compare}
+# The mock's files keep their names; the other kind's are named after it, so neither overwrites the other.
+suffix=
+[[ $brokers == mock ]] || suffix=-$brokers
 
 if ((short)); then
   rounds=1 messages=20000 lat_seconds=1 lat_warmup=0.5 meta_requests=5 idle_counts=(100 1000)
@@ -69,7 +80,7 @@ find_bin() {
   die "no $name in $build_dir (looked in $subdir/ too)"
 }
 kgate=$(find_bin "${KGATE_BIN:-}" kgate gateway)
-mock=$(find_bin "${KGATE_MOCK_BIN:-}" kgate-mock-cluster tests/tools/mock_cluster)
+[[ $brokers == mock ]] && mock=$(find_bin "${KGATE_MOCK_BIN:-}" kgate-mock-cluster tests/tools/mock_cluster)
 throughput_bench=$(find_bin "" kgate-throughput-bench tests/bench)
 latency_bench=$(find_bin "" kgate-latency-bench tests/bench)
 metadata_bench=$(find_bin "" kgate-metadata-bench tests/bench)
@@ -112,6 +123,8 @@ cleanup() {
   local t
   for t in "${!pid[@]}"; do stop_process "${pid[$t]}"; done
   [[ -n $mock_pid ]] && stop_process "$mock_pid"
+  # Sourced only once the Kafka brokers start (cluster.sh), so only then there to call.
+  if declare -F kafka_cluster_stop >/dev/null; then kafka_cluster_stop; fi
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -119,7 +132,7 @@ trap 'exit 130' INT TERM
 
 show_logs() {
   local log
-  for log in "$work"/*.log; do
+  for log in "$work"/*.log "$work"/kafka/node-*/broker.log; do
     [[ -s $log ]] && { echo "--- $(basename "$log") (last lines)" >&2; tail -n 15 "$log" >&2; }
   done
 }
@@ -128,14 +141,46 @@ fail() {
   die "$@"
 }
 
-# Everything is bounded: the mock exits by itself after the budget, the proxies are stopped by
-# cleanup, every client run has a time limit.
+# Everything is bounded: the mock (or each Kafka node) exits by itself after the budget, the
+# proxies and the Kafka nodes are stopped by cleanup, every client run has a time limit.
 budget=$((rounds * 40 * run_limit + 600))
-"$mock" --brokers 3 --topic bench:6 --topic meta:10000 --seconds "$budget" --ready-file "$work/ready" \
-  >"$work/mock.log" 2>&1 &
-mock_pid=$!
-wait_until 60 "$mock_pid" "mock cluster" test -s "$work/ready"
-direct=$(<"$work/ready")
+start_mock_brokers() {
+  "$mock" --brokers 3 --topic bench:6 --topic meta:10000 --seconds "$budget" --ready-file "$work/ready" \
+    >"$work/mock.log" 2>&1 &
+  mock_pid=$!
+  wait_until 60 "$mock_pid" "mock cluster" test -s "$work/ready"
+  direct=$(<"$work/ready")
+}
+
+# The e2e cluster, but advertising 127.0.0.1: the direct path, HAProxy (through the clients' port
+# map, as with the mock) and Kroxylicious need brokers they can reach by what the brokers say.
+kafka_libs=$KGATE_CACHE/kafka-broker-$KAFKA_VERSION/libs
+kafka_setup=
+start_kafka_brokers() {
+  local start=$SECONDS t
+  [[ -s $kafka_libs/kafka_2.13-$KAFKA_VERSION.jar ]] ||
+    die "no Apache Kafka $KAFKA_VERSION broker jars in $kafka_libs (run tests/e2e/kafka/fetch_kafka.sh; scripts/setup does)"
+  command -v kcat >/dev/null || die "kcat is not installed (the cluster's readiness probe; scripts/setup installs it)"
+  KAFKA_ADVERTISE_HOST=127.0.0.1
+  KAFKA_PROCESS_LIMIT_S=$budget
+  # More heap than the e2e's: 10,000 partitions' logs, indexes and metadata.
+  KAFKA_HEAP=${KAFKA_HEAP:--Xmx1g -Xms256m}
+  # Disk bounded: every record is kept otherwise, tens of GB over a full run. 128 MiB per partition
+  # is more than any workload reads back; retention is checked every 10 s instead of every 5
+  # minutes, and a deleted segment's file goes after 1 s instead of a minute.
+  KAFKA_EXTRA_CONFIG=$'log.retention.bytes=134217728\nlog.retention.check.interval.ms=10000\nlog.segment.delete.delay.ms=1000'
+  # shellcheck source=tests/e2e/kafka/cluster.sh
+  source "$repo/tests/e2e/kafka/cluster.sh"
+  kafka_cluster_init "$work/kafka" "$(pick_ports 9)" "$kafka_libs" >/dev/null
+  kafka_cluster_start 150 >/dev/null
+  direct="127.0.0.1:$(kafka_client_port 1),127.0.0.1:$(kafka_client_port 2),127.0.0.1:$(kafka_client_port 3)"
+  t=$SECONDS
+  timeout -s KILL 330 java -Xmx256m -Dlog4j2.configurationFile="$repo/tests/e2e/kafka/log4j2.xml" -cp "$kafka_libs/*" \
+    "$here/kafka/CreateTopics.java" "$direct" 300 bench:6:3 meta:10000:1 >"$work/topics.log" 2>&1 ||
+    fail "creating the topics failed"
+  kafka_setup="cluster up in $((t - start)) s, topics bench (6 partitions, replication 3) and meta (10,000, replication 1) made in $((SECONDS - t)) s"
+}
+"start_${brokers}_brokers"
 IFS=, read -r -a broker_addrs <<<"$direct"
 bootstrap[direct]=$direct
 map[direct]=
@@ -239,7 +284,7 @@ alive_or_fail() {
   return 1
 }
 
-results="$out_dir/results.jsonl"
+results="$out_dir/results$suffix.jsonl"
 : >"$results"
 # record WORKLOAD TARGET ROUND TICKS JSON: one line of results.jsonl.
 record() {
@@ -250,6 +295,8 @@ record() {
 run_client() {
   local workload=$1 target=$2 round=$3 before after out status=0
   shift 3
+  # Its /proc entry must still be there to read (a proxy may die in the warm-up, which is unchecked).
+  alive_or_fail "$target" "$workload" || return 0
   before=$(ticks "$target")
   out=$(timeout "$((run_limit + 30))" "$@" 2>>"$work/clients.log") || status=$?
   alive_or_fail "$target" "$workload" || return 0
@@ -268,27 +315,50 @@ with_map() { local m=${map[$1]}; [[ -n $m ]] && echo "--map-ports $m"; return 0;
 
 echo "bench-compare: targets ${targets[*]}${skipped:+; left out: ${skipped[*]}}"
 echo "bench-compare: $rounds round(s), direct $direct, out $out_dir"
+[[ -n $kafka_setup ]] && echo "bench-compare: Apache Kafka $KAFKA_VERSION brokers: $kafka_setup"
+
+# Warm-up, not recorded: connections, the mock's first segments, the JVM's just-in-time compiler.
+# Kafka's brokers are JVMs too, just started: warmed before their maximum is taken (below), and
+# with the latency client as well.
+warm_up() {
+  local t workload
+  for t in "${targets[@]}"; do
+    for workload in produce consume; do
+      # shellcheck disable=SC2046  # with_map prints two words or nothing
+      timeout "$((run_limit + 30))" "$throughput_bench" --bootstrap "${bootstrap[$t]}" --topic bench --messages 20000 \
+        --size "$size" --mode "$workload" --seconds "$run_limit" $(with_map "$t") >/dev/null 2>>"$work/clients.log" || true
+    done
+    if [[ $brokers == kafka ]]; then
+      # shellcheck disable=SC2046
+      timeout "$((run_limit + 30))" "$latency_bench" --bootstrap "${bootstrap[$t]}" --topic bench --rate 0 \
+        --seconds "$lat_seconds" --warmup 0 "${lat_options[@]}" $(with_map "$t") >/dev/null 2>>"$work/clients.log" || true
+    fi
+  done
+}
+# A real broker answers one connection's requests one at a time; with linger.ms=0 and librdkafka's
+# default of a million requests in flight, the latency client would send one per few records and
+# measure its own queue of requests (seconds, even at 5,000 records/s here). Capped at 5 (Java's
+# default), records wait in the client and go out together. The mock answers at once: no cap.
+lat_options=()
+if [[ $brokers == kafka ]]; then
+  lat_options=(--max-in-flight 5)
+  warm_up
+fi
 
 # The latency rates are fractions of what the latency client reaches directly, unthrottled: the
 # median of three tries, so one lucky (or unlucky) moment of a shared machine does not set them.
 max_rates=()
 for try in 1 2 3; do
   max_out=$(timeout "$((run_limit + 30))" "$latency_bench" --bootstrap "$direct" --topic bench --rate 0 \
-    --seconds "$lat_seconds" --warmup "$lat_warmup" 2>>"$work/clients.log") || fail "latency maximum (direct) failed"
+    --seconds "$lat_seconds" --warmup "$lat_warmup" "${lat_options[@]}" 2>>"$work/clients.log") ||
+    fail "latency maximum (direct) failed"
   record latency-max direct "$try" 0 "$max_out"
   max_rates+=("$(python3 -c 'import json,sys; print(int(json.loads(sys.argv[1])["achieved_per_s"]))' "$max_out")")
 done
 max_rate=$(printf '%s\n' "${max_rates[@]}" | sort -n | sed -n 2p)
 echo "bench-compare: direct maximum of the latency client: $max_rate records/s (median of ${max_rates[*]})"
 
-# Warm-up, not recorded: connections, the mock's first segments, the JVM's just-in-time compiler.
-for t in "${targets[@]}"; do
-  for workload in produce consume; do
-    # shellcheck disable=SC2046  # with_map prints two words or nothing
-    timeout "$((run_limit + 30))" "$throughput_bench" --bootstrap "${bootstrap[$t]}" --topic bench --messages 20000 \
-      --size "$size" --mode "$workload" --seconds "$run_limit" $(with_map "$t") >/dev/null 2>>"$work/clients.log" || true
-  done
-done
+[[ $brokers == kafka ]] || warm_up
 
 for round in $(seq "$rounds"); do
   # Rotate the order every round, so no target always runs first (or last) on a warm machine.
@@ -305,7 +375,7 @@ for round in $(seq "$rounds"); do
     for t in "${order[@]}"; do
       # shellcheck disable=SC2046
       run_client "latency-$load" "$t" "$round" "$latency_bench" --bootstrap "${bootstrap[$t]}" --topic bench \
-        --rate "$((max_rate * load / 100))" --seconds "$lat_seconds" --warmup "$lat_warmup" $(with_map "$t")
+        --rate "$((max_rate * load / 100))" --seconds "$lat_seconds" --warmup "$lat_warmup" "${lat_options[@]}" $(with_map "$t")
     done
   done
   for t in "${order[@]}"; do
@@ -366,7 +436,8 @@ done
 cpu_model=$(awk -F': *' '/^model name/ {print $2; exit}' /proc/cpuinfo)
 machine="nproc $(nproc), $cpu_model, kernel $(uname -r), load average $(cut -d' ' -f1-3 /proc/loadavg)"
 versions="kgate $(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo '?'), $(haproxy -v 2>/dev/null | awk 'NR==1 {print "HAProxy " $3}'), kafka-proxy $KAFKA_PROXY_VERSION, Kroxylicious $KROXYLICIOUS_VERSION"
-/usr/bin/python3 "$here/report.py" "$results" "$out_dir" "$(getconf CLK_TCK)" "$machine" "$versions" "${skipped[*]:-}"
+[[ $brokers == kafka ]] && versions+=", Apache Kafka $KAFKA_VERSION ($kafka_setup)"
+/usr/bin/python3 "$here/report.py" "$results" "$out_dir" "$(getconf CLK_TCK)" "$machine" "$versions" "${skipped[*]:-}" "$brokers"
 
 # kgate must still stop cleanly: drain and exit 0 on SIGTERM.
 stop_process "${pid[kgate]}"

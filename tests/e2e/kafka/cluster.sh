@@ -12,13 +12,17 @@
 #                         an override (the "the broker says X, reach it at Y" setting).
 #   REPLICATION  port R   between brokers (they must reach each other), and the readiness probe.
 #   CONTROLLER   port C   the KRaft quorum.
-# Nothing is advertised on 127.0.0.1 to clients of the CLIENT listener.
+# Nothing is advertised on 127.0.0.1 to clients of the CLIENT listener, unless the sourcing
+# script sets KAFKA_ADVERTISE_HOST (the benchmark does, KAFKA_ADVERTISE_HOST=127.0.0.1): then
+# CLIENT advertises that host with port P, so clients reach the brokers without kgate too.
 #
 #   kafka_cluster_init DIR FIRST_PORT LIBS   configure and format (uses FIRST_PORT..FIRST_PORT+8)
 #   kafka_cluster_start [WAIT_S]             start all three, wait until each sees all three
 #   kafka_broker_start N / kafka_broker_kill N (SIGKILL) / kafka_broker_wait N WAIT_S
 #   kafka_cluster_stop                       SIGTERM (SIGKILL after STOP_WAIT_S) every node
 #   kafka_client_port N, kafka_advertised N, kafka_log N
+# KAFKA_EXTRA_CONFIG, if set, is appended to every node's server.properties (the benchmark bounds
+# its disk use with it); by default nothing is.
 
 KAFKA_E2E_HOME="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 KAFKA_NODES=3
@@ -33,7 +37,7 @@ KAFKA_PIDS=("" "" "" "")  # by node id, 1-based
 kafka_client_port() { echo $((KAFKA_FIRST_PORT + $1 - 1)); }
 kafka_replication_port() { echo $((KAFKA_FIRST_PORT + KAFKA_NODES + $1 - 1)); }
 kafka_controller_port() { echo $((KAFKA_FIRST_PORT + 2 * KAFKA_NODES + $1 - 1)); }
-kafka_advertised() { echo "kafka-$1.kgate-e2e.invalid:$(kafka_client_port "$1")"; }
+kafka_advertised() { echo "${KAFKA_ADVERTISE_HOST:-kafka-$1.kgate-e2e.invalid}:$(kafka_client_port "$1")"; }
 kafka_log() { echo "$KAFKA_DIR/node-$1/broker.log"; }
 
 # A KRaft cluster id: 16 random bytes, URL-safe base64 without padding (as Kafka's Uuid).
@@ -91,6 +95,7 @@ log.cleaner.dedupe.buffer.size=8388608
 log.segment.bytes=8388608
 log.retention.ms=3600000
 PROPS
+  if [[ -n ${KAFKA_EXTRA_CONFIG:-} ]]; then echo "$KAFKA_EXTRA_CONFIG" >>"$KAFKA_DIR/node-$n/server.properties"; fi
 }
 
 kafka_cluster_init() {
