@@ -88,7 +88,7 @@ start_kgate() {
   local port=$1
   : >"$work/kgate.log"
   timeout --signal=TERM "$budget" "$kgate" serve --upstream "$direct" --listen "127.0.0.1:$port" \
-    --broker-ports "$((port + 1))-$((port + 8))" --state-dir "$work/state-$port" --workers 1 \
+    --broker-ports "$((port + 1))-$((port + 8))" --state-dir "$work/state-$port" --workers 1 --http-listen off --admin-listen off \
     >"$work/kgate.log" 2>&1 &
   kgate_wrapper=$!
   for _ in $(seq 200); do

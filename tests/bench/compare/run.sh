@@ -191,7 +191,7 @@ port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 start_kgate() {
   local base=$1
   taskset -c 1 "$kgate" serve --upstream "$direct" --listen "127.0.0.1:$base" \
-    --broker-ports "$((base + 1))-$((base + 8))" --state-dir "$work/kgate-state" --workers 1 --http-listen off \
+    --broker-ports "$((base + 1))-$((base + 8))" --state-dir "$work/kgate-state" --workers 1 --http-listen off --admin-listen off \
     >"$work/kgate.log" 2>&1 &
   pid[kgate]=$!
   wait_until 30 "${pid[kgate]}" kgate grep -qs "ready:" "$work/kgate.log"
