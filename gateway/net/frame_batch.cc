@@ -13,46 +13,55 @@ struct whole_buffer {
     }
 };
 
-// Spare vectors kept for reuse: enough for a burst of small answers, never a pile of big ones.
-constexpr std::size_t kMaxSpare = 8;
-constexpr std::size_t kMaxSpareCapacity = 256 * 1024;
+// Spare vectors kept for reuse: enough for a burst of small answers. Large ones go back to the
+// allocator, so a connection that once carried a big Fetch response does not keep it.
+constexpr std::size_t kMaxSpare = 4;
+constexpr std::size_t kMaxSpareCapacity = 64 * 1024;
 
 }  // namespace
 
-void FrameBatch::add(std::vector<std::byte>& frame) {
-    std::vector<std::byte> spare;
+FrameBatch::Entry& FrameBatch::push(std::size_t size) {
+    Entry& e = entries_.emplace_back();
+    const auto n = static_cast<std::uint32_t>(size);
+    e.prefix = {static_cast<unsigned char>(n >> 24), static_cast<unsigned char>(n >> 16), static_cast<unsigned char>(n >> 8),
+                static_cast<unsigned char>(n)};
+    bytes_ += size + 4;
+    return e;
+}
+
+void FrameBatch::add(FrameBuffer& frame) {
+    FrameBuffer spare;
     if (!spare_.empty()) {
         spare = std::move(spare_.back());
         spare_.pop_back();
     }
-    add(std::exchange(frame, std::move(spare)));
+    Entry& e = push(frame.size());
+    e.read = std::exchange(frame, std::move(spare));
 }
 
 void FrameBatch::add(std::vector<std::byte>&& frame) {
-    const auto n = static_cast<std::uint32_t>(frame.size());
-    prefixes_.push_back({static_cast<unsigned char>(n >> 24), static_cast<unsigned char>(n >> 16),
-                         static_cast<unsigned char>(n >> 8), static_cast<unsigned char>(n)});
-    bytes_ += frame.size() + 4;
-    frames_.push_back(std::move(frame));
+    Entry& e = push(frame.size());
+    e.built = std::move(frame);
+    e.is_built = true;
 }
 
 awaitable<error_code> FrameBatch::write_to(tcp::socket& socket) {
-    // Buffers are built only now: prefixes_ may have moved while frames were added.
+    // Buffers are built only now: entries_ may have moved while frames were added.
     buffers_.clear();
-    for (std::size_t i = 0; i < frames_.size(); ++i) {
-        buffers_.push_back(asio::buffer(prefixes_[i]));
-        if (!frames_[i].empty()) buffers_.push_back(asio::buffer(frames_[i].data(), frames_[i].size()));
+    for (const auto& e : entries_) {
+        buffers_.push_back(asio::buffer(e.prefix));
+        const std::size_t size = e.is_built ? e.built.size() : e.read.size();
+        if (size > 0) buffers_.push_back(e.is_built ? asio::buffer(e.built.data(), size) : asio::buffer(e.read.data(), size));
     }
     error_code ec;
     co_await asio::async_write(socket, buffers_, whole_buffer{}, with_ec(ec));
-    for (auto& f : frames_) {
-        if (spare_.size() < kMaxSpare && f.capacity() <= kMaxSpareCapacity) {
-            f.clear();
-            spare_.push_back(std::move(f));
+    for (auto& e : entries_) {
+        if (!e.is_built && spare_.size() < kMaxSpare && e.read.capacity() <= kMaxSpareCapacity) {
+            e.read.clear();
+            spare_.push_back(std::move(e.read));
         }
     }
-    frames_.clear();
-    prefixes_.clear();
+    entries_.clear();
     bytes_ = 0;
     co_return ec;
 }

@@ -3,25 +3,26 @@
 //
 // Small responses that are already buffered behind each other (acks of pipelined Produce
 // requests, say) would otherwise cost one system call and one wakeup each. Frames are moved in,
-// never copied, and their vectors are handed back for the next reads once written.
+// never copied, and the vectors frames were read into are handed back for the next reads.
 #include <array>
 #include <cstddef>
 #include <vector>
 
 #include "gateway/net/asio.h"
+#include "gateway/net/frame_buffer.h"
 
 namespace kgate::gateway {
 
 class FrameBatch {
 public:
-    // Takes `frame`'s bytes; `frame` is left holding a spare vector from an earlier write,
-    // so reading into it again reuses memory instead of allocating.
-    void add(std::vector<std::byte>& frame);
-    // Takes ownership of a frame nobody reads into again (a local answer, a rewritten response).
+    // Takes `frame`'s bytes; `frame` is left holding a small spare vector from an earlier write
+    // (or none), ready to be read into again.
+    void add(FrameBuffer& frame);
+    // Takes a frame built in memory (a local answer, a rewritten response).
     void add(std::vector<std::byte>&& frame);
 
-    bool empty() const { return frames_.empty(); }
-    std::size_t frames() const { return frames_.size(); }
+    bool empty() const { return entries_.empty(); }
+    std::size_t frames() const { return entries_.size(); }
     // Bytes on the wire, size prefixes included.
     std::size_t bytes() const { return bytes_; }
 
@@ -29,10 +30,16 @@ public:
     awaitable<error_code> write_to(tcp::socket& socket);
 
 private:
-    using Prefix = std::array<unsigned char, 4>;
-    std::vector<Prefix> prefixes_;
-    std::vector<std::vector<std::byte>> frames_;
-    std::vector<std::vector<std::byte>> spare_;
+    struct Entry {
+        std::array<unsigned char, 4> prefix{};
+        FrameBuffer read;               // a frame as it was read
+        std::vector<std::byte> built;   // or one made here
+        bool is_built = false;
+    };
+    Entry& push(std::size_t size);
+
+    std::vector<Entry> entries_;
+    std::vector<FrameBuffer> spare_;
     std::vector<asio::const_buffer> buffers_;
     std::size_t bytes_ = 0;
 };

@@ -44,7 +44,7 @@ awaitable<error_code> read_frame(tcp::socket& socket, std::vector<std::byte>& fr
     co_return ec;
 }
 
-awaitable<error_code> read_frame(tcp::socket& socket, ReadBuffer& buffer, std::vector<std::byte>& frame, std::size_t max_size) {
+awaitable<error_code> read_frame(tcp::socket& socket, ReadBuffer& buffer, FrameBuffer& frame, std::size_t max_size) {
     auto& b = buffer;
     if (!b.bytes || (b.grow && b.begin == b.end)) {
         b.capacity = b.bytes ? ReadBuffer::kCapacity : ReadBuffer::kInitial;

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "gateway/net/asio.h"
+#include "gateway/net/frame_buffer.h"
 
 namespace kgate::gateway {
 
@@ -28,7 +29,7 @@ struct ReadBuffer {
 };
 
 // As read_frame above, through `buffer`; every read of one socket must then go through it.
-awaitable<error_code> read_frame(tcp::socket& socket, ReadBuffer& buffer, std::vector<std::byte>& frame, std::size_t max_size);
+awaitable<error_code> read_frame(tcp::socket& socket, ReadBuffer& buffer, FrameBuffer& frame, std::size_t max_size);
 
 // True when `buffer` holds a whole frame: the next read_frame through it needs no socket read.
 bool has_frame(const ReadBuffer& buffer);

@@ -265,7 +265,7 @@ std::vector<std::byte> ClientSession::api_versions_answer(std::int16_t asked, st
 
 awaitable<void> ClientSession::read_requests() {
     const auto& config = services_.config;
-    std::vector<std::byte> frame;
+    FrameBuffer frame;
     // Small requests already admitted while more wait in the read-ahead buffer: they go to the
     // broker together, in one write, once no whole request is left buffered.
     std::vector<std::byte> pending;
@@ -345,7 +345,7 @@ void ClientSession::count_decoded(std::int16_t api_key, const protocol::Result<p
     else services_.metrics.on_response(api_key, std::nullopt);
 }
 
-bool ClientSession::deliver_response(InFlight& entry, std::vector<std::byte>& frame, FrameBatch& out) {
+bool ClientSession::deliver_response(InFlight& entry, FrameBuffer& frame, FrameBatch& out) {
     services_.metrics.on_bytes(Direction::broker_to_client, frame.size() + 4);
     if (entry.kind == InFlight::Kind::raw) return queue_for_client(frame, out);
     services_.metrics.on_latency(entry.api_key, std::chrono::duration<double>(std::chrono::steady_clock::now() - entry.sent).count());
@@ -389,7 +389,7 @@ bool ClientSession::deliver_response(InFlight& entry, std::vector<std::byte>& fr
     return queue_for_client(std::move(*bytes), out);
 }
 
-bool ClientSession::queue_for_client(std::vector<std::byte>& frame, FrameBatch& out) {
+bool ClientSession::queue_for_client(FrameBuffer& frame, FrameBatch& out) {
     bytes_to_client_ += frame.size() + 4;
     out.add(frame);
     return true;
@@ -408,7 +408,7 @@ bool ClientSession::next_answer_ready() const {
 
 awaitable<void> ClientSession::write_responses() {
     const auto& config = services_.config;
-    std::vector<std::byte> frame;
+    FrameBuffer frame;
     // Answers that are ready one after the other go to the client in one write; the batch is
     // sent before this coroutine can wait for anything, so no answer waits on another.
     FrameBatch out;

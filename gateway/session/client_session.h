@@ -63,8 +63,8 @@ private:
     std::vector<std::byte> api_versions_answer(std::int16_t asked_version, std::int32_t correlation_id);
     // Checks, counts and (when it names brokers) rewrites one upstream answer, then queues it
     // for the client; false when the connection must close.
-    bool deliver_response(InFlight& entry, std::vector<std::byte>& frame, FrameBatch& out);
-    bool queue_for_client(std::vector<std::byte>& frame, FrameBatch& out);
+    bool deliver_response(InFlight& entry, FrameBuffer& frame, FrameBatch& out);
+    bool queue_for_client(FrameBuffer& frame, FrameBatch& out);
     bool queue_for_client(std::vector<std::byte>&& frame, FrameBatch& out);
     // Whether the next answer can be had without waiting on a socket.
     bool next_answer_ready() const;

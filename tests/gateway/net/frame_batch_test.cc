@@ -16,6 +16,11 @@ std::vector<std::byte> bytes_of(std::size_t n, unsigned char seed) {
     return v;
 }
 
+FrameBuffer read_bytes_of(std::size_t n, unsigned char seed) {
+    const auto v = bytes_of(n, seed);
+    return FrameBuffer(v.begin(), v.end());
+}
+
 // A connected pair of loopback sockets on one io_context.
 struct SocketPair {
     asio::io_context io;
@@ -43,7 +48,7 @@ TEST(FrameBatch, SendsEveryFrameInOrderInOneWrite) {
     SocketPair s;
     const std::vector<std::vector<std::byte>> sent{bytes_of(10, 1), bytes_of(0, 0), bytes_of(70000, 7), bytes_of(3, 9)};
     FrameBatch batch;
-    std::vector<std::byte> reused = sent[0];
+    FrameBuffer reused(sent[0].begin(), sent[0].end());
     batch.add(reused);  // taken, not copied: `reused` is left empty (no spare yet)
     EXPECT_TRUE(reused.empty());
     batch.add(std::vector<std::byte>(sent[1]));
@@ -70,16 +75,33 @@ TEST(FrameBatch, SendsEveryFrameInOrderInOneWrite) {
     EXPECT_EQ(batch.bytes(), 0u);
 }
 
-TEST(FrameBatch, HandsWrittenVectorsBackForTheNextRead) {
+TEST(FrameBatch, HandsSmallWrittenVectorsBackForTheNextRead) {
     SocketPair s;
     FrameBatch batch;
-    std::vector<std::byte> frame = bytes_of(1000, 3);
+    FrameBuffer frame = read_bytes_of(1000, 3);
     batch.add(frame);
     run(s.io, [&]() -> awaitable<void> { EXPECT_FALSE(co_await batch.write_to(s.writer)); });
-    std::vector<std::byte> next = bytes_of(5, 1);
+    FrameBuffer next = read_bytes_of(5, 1);
     batch.add(next);
     EXPECT_GE(next.capacity(), 1000u) << "the written frame's memory comes back as a spare";
     EXPECT_TRUE(next.empty());
+}
+
+TEST(FrameBatch, GivesLargeWrittenVectorsBackToTheAllocator) {
+    SocketPair s;
+    FrameBatch batch;
+    FrameBuffer frame = read_bytes_of(200 * 1024, 3);
+    batch.add(frame);
+    std::vector<std::byte> sink(200 * 1024 + 4);
+    run(s.io, [&]() -> awaitable<void> {
+        using namespace asio::experimental::awaitable_operators;
+        auto write = [&]() -> awaitable<void> { EXPECT_FALSE(co_await batch.write_to(s.writer)); };
+        auto read = [&]() -> awaitable<void> { co_await asio::async_read(s.reader, asio::buffer(sink), asio::use_awaitable); };
+        co_await (write() && read());
+    });
+    FrameBuffer next = read_bytes_of(5, 1);
+    batch.add(next);
+    EXPECT_LT(next.capacity(), 200u * 1024) << "an idle connection must not keep a big response's memory";
 }
 
 TEST(FrameBatch, ReportsAWriteToAClosedPeer) {
