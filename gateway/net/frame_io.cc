@@ -90,30 +90,6 @@ bool has_frame(const ReadBuffer& b) {
     return size >= 0 && static_cast<std::size_t>(size) <= b.end - b.begin - 4;
 }
 
-void append_frame(std::vector<std::byte>& out, std::span<const std::byte> frame) {
-    const auto n = static_cast<std::uint32_t>(frame.size());
-    const std::array<std::byte, 4> prefix{std::byte(n >> 24), std::byte(n >> 16), std::byte(n >> 8), std::byte(n)};
-    out.insert(out.end(), prefix.begin(), prefix.end());
-    out.insert(out.end(), frame.begin(), frame.end());
-}
-
-awaitable<error_code> write_bytes(tcp::socket& socket, std::span<const std::byte> bytes) {
-    error_code ec;
-    co_await asio::async_write(socket, asio::buffer(bytes.data(), bytes.size()), whole_buffer{}, with_ec(ec));
-    co_return ec;
-}
-
-awaitable<error_code> write_frames(tcp::socket& socket, std::span<const std::byte> before, std::span<const std::byte> frame) {
-    const auto n = static_cast<std::uint32_t>(frame.size());
-    const std::array<unsigned char, 4> prefix{static_cast<unsigned char>(n >> 24), static_cast<unsigned char>(n >> 16),
-                                              static_cast<unsigned char>(n >> 8), static_cast<unsigned char>(n)};
-    const std::array<asio::const_buffer, 3> buffers{asio::buffer(before.data(), before.size()), asio::buffer(prefix),
-                                                    asio::buffer(frame.data(), frame.size())};
-    error_code ec;
-    co_await asio::async_write(socket, buffers, whole_buffer{}, with_ec(ec));
-    co_return ec;
-}
-
 awaitable<error_code> write_frame(tcp::socket& socket, std::span<const std::byte> frame) {
     const auto n = static_cast<std::uint32_t>(frame.size());
     const std::array<unsigned char, 4> prefix{static_cast<unsigned char>(n >> 24), static_cast<unsigned char>(n >> 16),

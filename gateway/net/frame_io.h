@@ -34,16 +34,6 @@ awaitable<error_code> read_frame(tcp::socket& socket, ReadBuffer& buffer, FrameB
 // True when `buffer` holds a whole frame: the next read_frame through it needs no socket read.
 bool has_frame(const ReadBuffer& buffer);
 
-// Appends the size prefix and the frame to `out`, for frames sent later in one write.
-void append_frame(std::vector<std::byte>& out, std::span<const std::byte> frame);
-
-// Writes bytes as they are (whole frames, as append_frame made them).
-awaitable<error_code> write_bytes(tcp::socket& socket, std::span<const std::byte> bytes);
-
-// Writes `before` (whole frames, as append_frame made them), then the size prefix and the frame,
-// in one gathered write.
-awaitable<error_code> write_frames(tcp::socket& socket, std::span<const std::byte> before, std::span<const std::byte> frame);
-
 // Writes the size prefix and the frame in one gathered write: the frame is not copied.
 awaitable<error_code> write_frame(tcp::socket& socket, std::span<const std::byte> frame);
 

@@ -266,20 +266,16 @@ std::vector<std::byte> ClientSession::api_versions_answer(std::int16_t asked, st
 awaitable<void> ClientSession::read_requests() {
     const auto& config = services_.config;
     FrameBuffer frame;
-    // Small requests already admitted while more wait in the read-ahead buffer: they go to the
-    // broker together, in one write, once no whole request is left buffered.
-    std::vector<std::byte> pending;
-    constexpr std::size_t kCoalesceBelow = 16 * 1024;
+    // Requests admitted while more wait whole in the read-ahead buffer go to the broker
+    // together, in one write, once no whole request is left buffered. Moved, not copied.
+    FrameBatch to_broker;
+    constexpr std::size_t kFlushBytes = 256 * 1024;
+    constexpr std::size_t kFlushFrames = 32;  // 64 buffers: what one gathered write takes
     while (!closed_ && !draining_) {
-        // Pending requests go out before the reader can block, on the client (no whole request
+        // Queued requests go out before the reader can block, on the client (no whole request
         // buffered: the last one may have been answered locally) or on their own answers.
-        if (!pending.empty() && (inflight_.size() >= config.max_inflight || !has_frame(client_in_))) {
-            if (auto ec = co_await write_bytes(upstream_, pending)) {
-                spdlog::info("conn {} from {}: upstream {} write failed: {}", id_, peer_, upstream_name_, ec.message());
-                close("upstream write failed");
-                break;
-            }
-            pending.clear();
+        if (!to_broker.empty() && (inflight_.size() >= config.max_inflight || !has_frame(client_in_))) {
+            if (!co_await send_to_broker(to_broker)) break;
         }
         while (inflight_.size() >= config.max_inflight && !closed_) co_await wait(reader_wake_);
         if (closed_) break;
@@ -308,22 +304,24 @@ awaitable<void> ClientSession::read_requests() {
         }
         if (forward) {
             services_.metrics.on_bytes(Direction::client_to_broker, frame.size() + 4);
-            if (frame.size() < kCoalesceBelow && has_frame(client_in_) && !draining_) {
-                append_frame(pending, frame);
-                continue;
-            }
-            if (auto ec = co_await write_frames(upstream_, pending, frame)) {
-                spdlog::info("conn {} from {}: upstream {} write failed: {}", id_, peer_, upstream_name_, ec.message());
-                close("upstream write failed");
-                break;
-            }
-            pending.clear();
+            to_broker.add(frame);
+            if (has_frame(client_in_) && !draining_ && to_broker.bytes() < kFlushBytes && to_broker.frames() < kFlushFrames) continue;
+            if (!co_await send_to_broker(to_broker)) break;
         }
     }
     // Admitted requests are in flight: the writer waits for their answers, so they must go out.
-    if (!pending.empty() && !closed_) co_await write_bytes(upstream_, pending);
+    if (!to_broker.empty() && !closed_) co_await send_to_broker(to_broker);
     reader_done_ = true;
     wake(writer_wake_);
+}
+
+awaitable<bool> ClientSession::send_to_broker(FrameBatch& requests) {
+    if (auto ec = co_await requests.write_to(upstream_)) {
+        spdlog::info("conn {} from {}: upstream {} write failed: {}", id_, peer_, upstream_name_, ec.message());
+        close("upstream write failed");
+        co_return false;
+    }
+    co_return true;
 }
 
 void ClientSession::count_response(const InFlight& entry, std::span<const std::byte> frame) {

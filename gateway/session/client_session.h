@@ -57,6 +57,8 @@ private:
 
     awaitable<bool> connect_upstream();
     awaitable<void> read_requests();
+    // One gathered write of queued requests; false (and the session closed) when it failed.
+    awaitable<bool> send_to_broker(FrameBatch& requests);
     awaitable<void> write_responses();
     // Decides what to do with one request frame; false when the connection must close.
     bool admit_request(std::span<const std::byte> frame, InFlight& entry, bool& forward, bool& expect_response);
