@@ -124,4 +124,16 @@ awaitable<error_code> write_frame(tcp::socket& socket, std::span<const std::byte
     co_return ec;
 }
 
+awaitable<error_code> write_frame_parts(tcp::socket& socket, std::span<const std::byte> first, std::span<const std::byte> middle,
+                                        std::span<const std::byte> last) {
+    const auto n = static_cast<std::uint32_t>(first.size() + middle.size() + last.size());
+    const std::array<unsigned char, 4> prefix{static_cast<unsigned char>(n >> 24), static_cast<unsigned char>(n >> 16),
+                                              static_cast<unsigned char>(n >> 8), static_cast<unsigned char>(n)};
+    const std::array<asio::const_buffer, 4> buffers{asio::buffer(prefix), asio::buffer(first.data(), first.size()),
+                                                    asio::buffer(middle.data(), middle.size()), asio::buffer(last.data(), last.size())};
+    error_code ec;
+    co_await asio::async_write(socket, buffers, whole_buffer{}, with_ec(ec));
+    co_return ec;
+}
+
 }  // namespace kgate::gateway

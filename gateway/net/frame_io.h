@@ -46,4 +46,9 @@ awaitable<error_code> write_frames(tcp::socket& socket, std::span<const std::byt
 // Writes the size prefix and the frame in one gathered write: the frame is not copied.
 awaitable<error_code> write_frame(tcp::socket& socket, std::span<const std::byte> frame);
 
+// As write_frame, for a frame in three consecutive parts (one spliced between two views of
+// another frame): one gathered write, nothing copied.
+awaitable<error_code> write_frame_parts(tcp::socket& socket, std::span<const std::byte> first, std::span<const std::byte> middle,
+                                        std::span<const std::byte> last);
+
 }  // namespace kgate::gateway

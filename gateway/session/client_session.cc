@@ -7,6 +7,7 @@
 #include "gateway/net/frame_errors.h"
 #include "gateway/net/frame_io.h"
 #include "gateway/rewrite/api_versions_clamp.h"
+#include "gateway/rewrite/metadata_splice.h"
 #include "gateway/rewrite/response_rewriter.h"
 #include "gateway/upstream/connect.h"
 #include "protocol/codec/api_table.h"
@@ -364,6 +365,8 @@ awaitable<bool> ClientSession::deliver_response(InFlight& entry, std::vector<std
         count_response(entry, frame);
         co_return !(co_await write_frame(client_, frame));
     }
+    // Only a Metadata response's Brokers change, and its topics are most of its bytes.
+    if (entry.api_key == msg::MetadataResponse::api_key) co_return co_await deliver_metadata(entry, frame);
 
     auto decoded = protocol::decode_response(entry.api_key, entry.api_version, frame);
     count_decoded(entry.api_key, decoded);
@@ -387,6 +390,30 @@ awaitable<bool> ClientSession::deliver_response(InFlight& entry, std::vector<std
         co_return false;
     }
     co_return !(co_await write_frame(client_, *bytes));
+}
+
+awaitable<bool> ClientSession::deliver_metadata(const InFlight& entry, std::span<const std::byte> frame) {
+    mapper_.set_authoritative(true);
+    const SplicedMetadata spliced = splice_metadata(frame, entry.api_version, mapper_);
+    count_spliced(entry.api_key, spliced);
+    if (spliced.malformed) {
+        // Forwarding it could leak a broker address the gateway failed to see: refuse.
+        spdlog::error("conn {}: upstream {} sent an undecodable Metadata v{} response: {}; closing", id_, upstream_name_,
+                      entry.api_version, spliced.malformed->to_string());
+        co_return false;
+    }
+    if (!spliced.outcome.ok()) {
+        spdlog::error("conn {}: {}; closing", id_, spliced.outcome.error);
+        co_return false;
+    }
+    if (!spliced.outcome.changed) co_return !(co_await write_frame(client_, frame));
+    services_.metrics.on_rewrite(entry.api_key);
+    co_return !(co_await write_frame_parts(client_, spliced.before, spliced.brokers, spliced.after));
+}
+
+void ClientSession::count_spliced(std::int16_t api_key, const SplicedMetadata& spliced) {
+    if (spliced.malformed) services_.metrics.on_response(api_key, std::nullopt);
+    else services_.metrics.on_response(api_key, spliced.first_error_code);
 }
 
 awaitable<void> ClientSession::write_responses() {

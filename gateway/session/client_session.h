@@ -22,6 +22,8 @@
 
 namespace kgate::gateway {
 
+struct SplicedMetadata;
+
 class ClientSession {
 public:
     ClientSession(tcp::socket client, ListenerTarget target, SessionServices& services);
@@ -61,10 +63,13 @@ private:
     bool admit_request(std::span<const std::byte> frame, InFlight& entry, bool& forward, bool& expect_response);
     std::vector<std::byte> api_versions_answer(std::int16_t asked_version, std::int32_t correlation_id);
     awaitable<bool> deliver_response(InFlight& entry, std::vector<std::byte>& frame);
+    // A Metadata response: its Brokers array rewritten and spliced in, the rest only scanned.
+    awaitable<bool> deliver_metadata(const InFlight& entry, std::span<const std::byte> frame);
     // The responses-by-error-code metric for a response forwarded as it came.
     void count_response(const InFlight& entry, std::span<const std::byte> frame);
     void count_decoded(std::int16_t api_key, const protocol::Result<protocol::DecodedResponse>& decoded);
     void count_scanned(std::int16_t api_key, const protocol::Result<std::int16_t>& first_error);
+    void count_spliced(std::int16_t api_key, const SplicedMetadata& spliced);
 
     awaitable<void> wait(asio::steady_timer& timer);
     static void wake(asio::steady_timer& timer) { timer.cancel(); }
