@@ -29,14 +29,28 @@ FrameBatch::Entry& FrameBatch::push(std::size_t size) {
     return e;
 }
 
-void FrameBatch::add(FrameBuffer& frame) {
+FrameBuffer FrameBatch::take_spare() {
     FrameBuffer spare;
     if (!spare_.empty()) {
         spare = std::move(spare_.back());
         spare_.pop_back();
     }
+    return spare;
+}
+
+void FrameBatch::add(FrameBuffer& frame) {
     Entry& e = push(frame.size());
-    e.read = std::exchange(frame, std::move(spare));
+    e.read = std::exchange(frame, take_spare());
+}
+
+void FrameBatch::add_spliced(FrameBuffer& frame, std::span<const std::byte> before, std::vector<std::byte>&& middle,
+                             std::span<const std::byte> after) {
+    Entry& e = push(before.size() + middle.size() + after.size());
+    e.read = std::exchange(frame, take_spare());
+    e.built = std::move(middle);
+    e.is_spliced = true;
+    e.before = before;
+    e.after = after;
 }
 
 void FrameBatch::add(std::vector<std::byte>&& frame) {
@@ -48,10 +62,20 @@ void FrameBatch::add(std::vector<std::byte>&& frame) {
 awaitable<error_code> FrameBatch::write_to(tcp::socket& socket) {
     // Buffers are built only now: entries_ may have moved while frames were added.
     buffers_.clear();
+    const auto add_buffer = [this](const std::byte* data, std::size_t size) {
+        if (size > 0) buffers_.push_back(asio::buffer(data, size));
+    };
     for (const auto& e : entries_) {
         buffers_.push_back(asio::buffer(e.prefix));
-        const std::size_t size = e.is_built ? e.built.size() : e.read.size();
-        if (size > 0) buffers_.push_back(e.is_built ? asio::buffer(e.built.data(), size) : asio::buffer(e.read.data(), size));
+        if (e.is_spliced) {
+            add_buffer(e.before.data(), e.before.size());
+            add_buffer(e.built.data(), e.built.size());
+            add_buffer(e.after.data(), e.after.size());
+        } else if (e.is_built) {
+            add_buffer(e.built.data(), e.built.size());
+        } else {
+            add_buffer(e.read.data(), e.read.size());
+        }
     }
     error_code ec;
     co_await asio::async_write(socket, buffers_, whole_buffer{}, with_ec(ec));

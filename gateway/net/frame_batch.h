@@ -6,6 +6,7 @@
 // never copied, and the vectors frames were read into are handed back for the next reads.
 #include <array>
 #include <cstddef>
+#include <span>
 #include <vector>
 
 #include "gateway/net/asio.h"
@@ -20,6 +21,11 @@ public:
     void add(FrameBuffer& frame);
     // Takes a frame built in memory (a local answer, a rewritten response).
     void add(std::vector<std::byte>&& frame);
+    // Takes `frame` and sends, in its place, `before` + `middle` + `after`: `before` and `after`
+    // are views of `frame` (a Metadata response around its re-encoded Brokers array), and stay
+    // valid because moving a vector keeps its bytes where they are. Nothing is copied.
+    void add_spliced(FrameBuffer& frame, std::span<const std::byte> before, std::vector<std::byte>&& middle,
+                     std::span<const std::byte> after);
 
     bool empty() const { return entries_.empty(); }
     std::size_t frames() const { return entries_.size(); }
@@ -35,8 +41,13 @@ private:
         FrameBuffer read;               // a frame as it was read
         std::vector<std::byte> built;   // or one made here
         bool is_built = false;
+        // Spliced: read[before] + built + read[after] on the wire.
+        bool is_spliced = false;
+        std::span<const std::byte> before;
+        std::span<const std::byte> after;
     };
     Entry& push(std::size_t size);
+    FrameBuffer take_spare();
 
     std::vector<Entry> entries_;
     std::vector<FrameBuffer> spare_;

@@ -208,6 +208,14 @@ bool response_needs_rewrite(std::int16_t api_key, std::int16_t api_version) {
     }
 }
 
+RewriteOutcome rewrite_metadata_brokers(std::vector<MetadataResponse::MetadataResponseBroker>& brokers, std::int16_t api_version,
+                                        AddressMapper& mapper) {
+    if (!kMetadataBrokers.contains(api_version)) return {};
+    AddressRewriter rw(mapper, MetadataResponse::api_key, api_version);
+    rw.rewrite_each(brokers, &MetadataResponse::MetadataResponseBroker::node_id);
+    return rw.take_outcome();
+}
+
 RewriteOutcome rewrite_response(AnyResponse& body, std::int16_t api_key, std::int16_t api_version, AddressMapper& mapper) {
     if (!response_needs_rewrite(api_key, api_version)) return {};
     AddressRewriter rw(mapper, api_key, api_version);

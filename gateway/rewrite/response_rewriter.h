@@ -3,6 +3,7 @@
 // Pure functions over decoded bodies: no I/O, no state beyond what the mapper keeps.
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "gateway/rewrite/address_mapper.h"
 #include "protocol/messages/any_message.h"
@@ -33,5 +34,10 @@ struct RewriteOutcome {
 // id and address as soon as the mapper has no address for a broker.
 RewriteOutcome rewrite_response(protocol::messages::AnyResponse& body, std::int16_t api_key, std::int16_t api_version,
                                 AddressMapper& mapper);
+
+// The Metadata part of rewrite_response() on its own, for a response whose Brokers array is
+// decoded without the rest (gateway/rewrite/metadata_splice.h): every broker's host/port.
+RewriteOutcome rewrite_metadata_brokers(std::vector<protocol::messages::MetadataResponse::MetadataResponseBroker>& brokers,
+                                        std::int16_t api_version, AddressMapper& mapper);
 
 }  // namespace kgate::gateway

@@ -8,6 +8,7 @@
 #include "gateway/net/frame_errors.h"
 #include "gateway/net/frame_io.h"
 #include "gateway/rewrite/api_versions_clamp.h"
+#include "gateway/rewrite/metadata_splice.h"
 #include "gateway/rewrite/response_rewriter.h"
 #include "gateway/upstream/connect.h"
 #include "protocol/codec/api_table.h"
@@ -362,6 +363,8 @@ bool ClientSession::deliver_response(InFlight& entry, FrameBuffer& frame, FrameB
         count_response(entry, frame);
         return queue_for_client(frame, out);
     }
+    // Only a Metadata response's Brokers change, and its topics are most of its bytes.
+    if (entry.api_key == msg::MetadataResponse::api_key) return deliver_metadata(entry, frame, out);
 
     auto decoded = protocol::decode_response(entry.api_key, entry.api_version, frame);
     count_decoded(entry.api_key, decoded);
@@ -402,6 +405,32 @@ bool ClientSession::queue_for_client(std::vector<std::byte>&& frame, FrameBatch&
 bool ClientSession::next_answer_ready() const {
     if (inflight_.empty()) return false;
     return inflight_.front().kind == InFlight::Kind::local || has_frame(upstream_in_);
+}
+
+bool ClientSession::deliver_metadata(const InFlight& entry, FrameBuffer& frame, FrameBatch& out) {
+    mapper_.set_authoritative(true);
+    SplicedMetadata spliced = splice_metadata(frame, entry.api_version, mapper_);
+    count_spliced(entry.api_key, spliced);
+    if (spliced.malformed) {
+        // Forwarding it could leak a broker address the gateway failed to see: refuse.
+        spdlog::error("conn {}: upstream {} sent an undecodable Metadata v{} response: {}; closing", id_, upstream_name_,
+                      entry.api_version, spliced.malformed->to_string());
+        return false;
+    }
+    if (!spliced.outcome.ok()) {
+        spdlog::error("conn {}: {}; closing", id_, spliced.outcome.error);
+        return false;
+    }
+    if (!spliced.outcome.changed) return queue_for_client(frame, out);
+    services_.metrics.on_rewrite(entry.api_key);
+    bytes_to_client_ += spliced.before.size() + spliced.brokers.size() + spliced.after.size() + 4;
+    out.add_spliced(frame, spliced.before, std::move(spliced.brokers), spliced.after);
+    return true;
+}
+
+void ClientSession::count_spliced(std::int16_t api_key, const SplicedMetadata& spliced) {
+    if (spliced.malformed) services_.metrics.on_response(api_key, std::nullopt);
+    else services_.metrics.on_response(api_key, spliced.first_error_code);
 }
 
 awaitable<void> ClientSession::write_responses() {

@@ -23,6 +23,8 @@
 
 namespace kgate::gateway {
 
+struct SplicedMetadata;
+
 class ClientSession {
 public:
     ClientSession(tcp::socket client, ListenerTarget target, SessionServices& services);
@@ -70,10 +72,13 @@ private:
     bool queue_for_client(std::vector<std::byte>&& frame, FrameBatch& out);
     // Whether the next answer can be had without waiting on a socket.
     bool next_answer_ready() const;
+    // A Metadata response: its Brokers array rewritten and spliced in, the rest only scanned.
+    bool deliver_metadata(const InFlight& entry, FrameBuffer& frame, FrameBatch& out);
     // The responses-by-error-code metric for a response forwarded as it came.
     void count_response(const InFlight& entry, std::span<const std::byte> frame);
     void count_decoded(std::int16_t api_key, const protocol::Result<protocol::DecodedResponse>& decoded);
     void count_scanned(std::int16_t api_key, const protocol::Result<std::int16_t>& first_error);
+    void count_spliced(std::int16_t api_key, const SplicedMetadata& spliced);
 
     awaitable<void> wait(asio::steady_timer& timer);
     static void wake(asio::steady_timer& timer) { timer.cancel(); }

@@ -15,6 +15,21 @@ bool Reader::fail_varint(std::size_t i, std::size_t max_bytes) {
     return fail(fmt::format("varint is longer than {} bytes", max_bytes));
 }
 
+bool Reader::read_uvarint_long(std::uint32_t& v) {
+    std::uint32_t out = 0;
+    for (std::size_t i = 0; i < 5; ++i) {
+        if (pos_ + i >= data_.size() || (i == 4 && static_cast<std::uint8_t>(data_[pos_ + i]) > 0x0f)) return fail_varint(i, 5);
+        const auto b = static_cast<std::uint8_t>(data_[pos_ + i]);
+        out |= static_cast<std::uint32_t>(b & 0x7f) << (7 * i);
+        if ((b & 0x80) == 0) {
+            pos_ += i + 1;
+            v = out;
+            return true;
+        }
+    }
+    return fail_varint(5, 5);
+}
+
 // Reads a length prefix; len = -1 means null. Leaves the reader at its start on failure.
 bool Reader::read_length_prefix(std::int64_t& len, bool compact, bool int16_classic, const char* what) {
     const std::size_t start = pos_;
@@ -111,7 +126,7 @@ bool Reader::read_bytes(BytesView& v, bool compact) {
     return true;
 }
 
-bool Reader::read_array_length(std::int32_t& count, bool compact, bool null_allowed) {
+bool Reader::read_array_length_checked(std::int32_t& count, bool compact, bool null_allowed) {
     const std::size_t start = pos_;
     std::int64_t len = 0;
     if (compact) {

@@ -13,9 +13,23 @@
 
 #include "protocol/wire/bytes_view.h"
 #include "protocol/wire/decode_error.h"
+#include "protocol/wire/inline.h"
 #include "protocol/wire/uuid.h"
 
 namespace kgate::protocol {
+
+namespace wire_detail {
+
+// Big-endian load of an integer: compilers turn the loop into one load and a byte swap.
+template <class T>
+inline T load_be(const std::byte* p) {
+    using U = std::make_unsigned_t<T>;
+    U u = 0;
+    for (std::size_t i = 0; i < sizeof(T); ++i) u = static_cast<U>((u << 8) | static_cast<U>(p[i]));
+    return static_cast<T>(u);
+}
+
+}  // namespace wire_detail
 
 class Reader {
 public:
@@ -31,21 +45,29 @@ public:
 
     // Fixed-width reads and varints are defined below, in this header: they run once per
     // field of every message, so they must be inlinable into the generated code.
-    bool read_int8(std::int8_t& v) { return read_fixed(v, "int8"); }
-    bool read_int16(std::int16_t& v) { return read_fixed(v, "int16"); }
-    bool read_uint16(std::uint16_t& v) { return read_fixed(v, "uint16"); }
-    bool read_int32(std::int32_t& v) { return read_fixed(v, "int32"); }
-    bool read_uint32(std::uint32_t& v) { return read_fixed(v, "uint32"); }
-    bool read_int64(std::int64_t& v) { return read_fixed(v, "int64"); }
+    KGATE_WIRE_INLINE bool read_int8(std::int8_t& v) { return read_fixed(v, "int8"); }
+    KGATE_WIRE_INLINE bool read_int16(std::int16_t& v) { return read_fixed(v, "int16"); }
+    KGATE_WIRE_INLINE bool read_uint16(std::uint16_t& v) { return read_fixed(v, "uint16"); }
+    KGATE_WIRE_INLINE bool read_int32(std::int32_t& v) { return read_fixed(v, "int32"); }
+    KGATE_WIRE_INLINE bool read_uint32(std::uint32_t& v) { return read_fixed(v, "uint32"); }
+    KGATE_WIRE_INLINE bool read_int64(std::int64_t& v) { return read_fixed(v, "int64"); }
     bool read_float64(double& v);
     bool read_bool(bool& v);
     bool read_uuid(Uuid& v);
-    bool read_uvarint(std::uint32_t& v);
+    KGATE_WIRE_INLINE bool read_uvarint(std::uint32_t& v) {
+        // Most varints (lengths, counts, tags) are one byte.
+        if (pos_ < data_.size() && static_cast<std::uint8_t>(data_[pos_]) < 0x80) {
+            v = static_cast<std::uint8_t>(data_[pos_]);
+            pos_ += 1;
+            return true;
+        }
+        return read_uvarint_long(v);
+    }
     bool read_uvarlong(std::uint64_t& v);
     bool read_varint(std::int32_t& v);
     bool read_varlong(std::int64_t& v);
     // Skips n bytes of a fixed-width field, failing exactly as reading it would.
-    bool skip_fixed(std::size_t n, const char* what) {
+    KGATE_WIRE_INLINE bool skip_fixed(std::size_t n, const char* what) {
         if (!need(n, what)) return false;
         pos_ += n;
         return true;
@@ -65,7 +87,28 @@ public:
     bool read_nullable_bytes(std::optional<BytesView>& v, bool compact, bool null_allowed);
     // count = -1 for a null array. A count larger than the bytes left fails before anything
     // is allocated.
-    bool read_array_length(std::int32_t& count, bool compact, bool null_allowed);
+    KGATE_WIRE_INLINE bool read_array_length(std::int32_t& count, bool compact, bool null_allowed) {
+        // Inline, the common case: a one-byte compact or a classic count that fits in the
+        // bytes left. Null, negative and lying counts take the checked path.
+        if (compact) {
+            if (pos_ < data_.size()) {
+                const auto b = static_cast<std::uint8_t>(data_[pos_]);
+                if (b >= 1 && b < 0x80 && static_cast<std::size_t>(b - 1) < remaining()) {
+                    count = b - 1;
+                    pos_ += 1;
+                    return true;
+                }
+            }
+        } else if (remaining() >= 4) {
+            const auto n = wire_detail::load_be<std::int32_t>(data_.data() + pos_);
+            if (n >= 0 && static_cast<std::size_t>(n) <= remaining() - 4) {
+                count = n;
+                pos_ += 4;
+                return true;
+            }
+        }
+        return read_array_length_checked(count, compact, null_allowed);
+    }
     bool read_raw(std::size_t n, BytesView& v);
 
     // A reader over a slice of this one's input (a tagged field's value), same frame offsets.
@@ -82,13 +125,20 @@ public:
     bool adopt_error(Reader& child);
 
 private:
-    bool need(std::size_t n, const char* what) { return remaining() >= n || fail_need(n, what); }
+    KGATE_WIRE_INLINE bool need(std::size_t n, const char* what) { return remaining() >= n || fail_need(n, what); }
     // The cold half of need(): formats the error, kept out of line.
     bool fail_need(std::size_t n, const char* what);
     // Out of line too: the failing end of a varint.
     bool fail_varint(std::size_t i, std::size_t max_bytes);
     template <class T>
-    bool read_fixed(T& v, const char* what);
+    KGATE_WIRE_INLINE bool read_fixed(T& v, const char* what) {
+        if (!need(sizeof(T), what)) return false;
+        v = wire_detail::load_be<T>(data_.data() + pos_);
+        pos_ += sizeof(T);
+        return true;
+    }
+    bool read_uvarint_long(std::uint32_t& v);
+    bool read_array_length_checked(std::int32_t& count, bool compact, bool null_allowed);
     bool read_length_prefix(std::int64_t& len, bool compact, bool int16_classic, const char* what);
 
     std::span<const std::byte> data_;
@@ -97,26 +147,6 @@ private:
     DecodeError error_;
 };
 
-namespace wire_detail {
-
-// Big-endian load of an integer: compilers turn the loop into one load and a byte swap.
-template <class T>
-inline T load_be(const std::byte* p) {
-    using U = std::make_unsigned_t<T>;
-    U u = 0;
-    for (std::size_t i = 0; i < sizeof(T); ++i) u = static_cast<U>((u << 8) | static_cast<U>(p[i]));
-    return static_cast<T>(u);
-}
-
-}  // namespace wire_detail
-
-template <class T>
-inline bool Reader::read_fixed(T& v, const char* what) {
-    if (!need(sizeof(T), what)) return false;
-    v = wire_detail::load_be<T>(data_.data() + pos_);
-    pos_ += sizeof(T);
-    return true;
-}
 
 inline bool Reader::read_float64(double& v) {
     std::uint64_t bits = 0;
@@ -152,27 +182,6 @@ inline bool Reader::read_uvarlong(std::uint64_t& v) {
         }
     }
     return fail_varint(10, 10);
-}
-
-inline bool Reader::read_uvarint(std::uint32_t& v) {
-    // Most varints (lengths, counts, tags) are one byte.
-    if (pos_ < data_.size() && static_cast<std::uint8_t>(data_[pos_]) < 0x80) {
-        v = static_cast<std::uint8_t>(data_[pos_]);
-        pos_ += 1;
-        return true;
-    }
-    std::uint32_t out = 0;
-    for (std::size_t i = 0; i < 5; ++i) {
-        if (pos_ + i >= data_.size() || (i == 4 && static_cast<std::uint8_t>(data_[pos_ + i]) > 0x0f)) return fail_varint(i, 5);
-        const auto b = static_cast<std::uint8_t>(data_[pos_ + i]);
-        out |= static_cast<std::uint32_t>(b & 0x7f) << (7 * i);
-        if ((b & 0x80) == 0) {
-            pos_ += i + 1;
-            v = out;
-            return true;
-        }
-    }
-    return fail_varint(5, 5);
 }
 
 inline bool Reader::read_varint(std::int32_t& v) {

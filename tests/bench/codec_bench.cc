@@ -15,6 +15,7 @@
 
 #include "protocol/codec/api_table.h"
 #include "protocol/codec/frame_codec.h"
+#include "protocol/codec/frame_scan.h"
 #include "protocol/messages/find_coordinator_response.h"
 #include "protocol/messages/metadata_response.h"
 #include "protocol/messages/produce_request.h"
@@ -192,6 +193,23 @@ void BM_MetadataResponseDecode(benchmark::State& state) {
     state.counters["frame_bytes"] = frame_bytes(frame.size());
 }
 BENCHMARK(BM_MetadataResponseDecode);
+
+// What the gateway does with a response it forwards or patches: a walk that builds nothing.
+void BM_MetadataResponseScan(benchmark::State& state) {
+    const auto& frame = metadata_frame();
+    if (frame.empty()) return state.SkipWithError("the Metadata response did not encode");
+    for (auto _ : state) {
+        auto scanned = kp::scan_response(km::MetadataResponse::api_key, kMetadataVersion, frame);
+        if (!scanned) {
+            state.SkipWithError(scanned.error().to_string().c_str());
+            break;
+        }
+        benchmark::DoNotOptimize(scanned);
+    }
+    state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * frame.size()));
+    state.counters["frame_bytes"] = frame_bytes(frame.size());
+}
+BENCHMARK(BM_MetadataResponseScan);
 
 void BM_MetadataResponseEncode(benchmark::State& state) { encode_loop(state, metadata_message(), kMetadataVersion); }
 BENCHMARK(BM_MetadataResponseEncode);

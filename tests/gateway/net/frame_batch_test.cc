@@ -104,6 +104,36 @@ TEST(FrameBatch, GivesLargeWrittenVectorsBackToTheAllocator) {
     EXPECT_LT(next.capacity(), 200u * 1024) << "an idle connection must not keep a big response's memory";
 }
 
+TEST(FrameBatch, SendsASplicedFrameAsOneFrame) {
+    SocketPair s;
+    FrameBatch batch;
+    FrameBuffer frame = read_bytes_of(100, 0);
+    const std::span<const std::byte> whole(frame.data(), frame.size());
+    const auto before = whole.first(10);
+    const auto after = whole.subspan(40);
+    auto middle = bytes_of(5, 200);
+    std::vector<std::byte> expected(before.begin(), before.end());
+    expected.insert(expected.end(), middle.begin(), middle.end());
+    expected.insert(expected.end(), after.begin(), after.end());
+
+    batch.add(std::vector<std::byte>(bytes_of(3, 1)));
+    batch.add_spliced(frame, before, std::move(middle), after);
+    EXPECT_TRUE(frame.empty());
+    EXPECT_EQ(batch.bytes(), 3u + 4 + expected.size() + 4);
+    std::vector<std::byte> first, second;
+    run(s.io, [&]() -> awaitable<void> {
+        using namespace asio::experimental::awaitable_operators;
+        auto write = [&]() -> awaitable<void> { EXPECT_FALSE(co_await batch.write_to(s.writer)); };
+        auto read = [&]() -> awaitable<void> {
+            EXPECT_FALSE(co_await read_frame(s.reader, first, 1 << 20));
+            EXPECT_FALSE(co_await read_frame(s.reader, second, 1 << 20));
+        };
+        co_await (write() && read());
+    });
+    EXPECT_EQ(first, bytes_of(3, 1));
+    EXPECT_EQ(second, expected);
+}
+
 TEST(FrameBatch, ReportsAWriteToAClosedPeer) {
     SocketPair s;
     s.reader.close();
