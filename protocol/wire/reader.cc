@@ -57,15 +57,20 @@ bool Reader::read_length_prefix(std::int64_t& len, bool compact, bool int16_clas
     return true;
 }
 
-bool Reader::read_nullable_string(std::optional<std::string>& v, bool compact, bool null_allowed) {
+bool Reader::read_string_length(std::int64_t& len, bool compact, bool null_allowed) {
     const std::size_t start = pos_;
-    std::int64_t len = 0;
     if (!read_length_prefix(len, compact, true, "string")) return false;
+    if (len < 0 && !null_allowed) {
+        pos_ = start;
+        return fail("null string where the field is not nullable");
+    }
+    return true;
+}
+
+bool Reader::read_nullable_string(std::optional<std::string>& v, bool compact, bool null_allowed) {
+    std::int64_t len = 0;
+    if (!read_string_length(len, compact, null_allowed)) return false;
     if (len < 0) {
-        if (!null_allowed) {
-            pos_ = start;
-            return fail("null string where the field is not nullable");
-        }
         v.reset();
         return true;
     }
@@ -88,17 +93,9 @@ bool Reader::read_string(std::string& v, bool compact) {
 }
 
 bool Reader::skip_string(bool compact, bool null_allowed) {
-    const std::size_t start = pos_;
     std::int64_t len = 0;
-    if (!read_length_prefix(len, compact, true, "string")) return false;
-    if (len < 0) {
-        if (!null_allowed) {
-            pos_ = start;
-            return fail("null string where the field is not nullable");
-        }
-        return true;
-    }
-    pos_ += static_cast<std::size_t>(len);
+    if (!read_string_length(len, compact, null_allowed)) return false;
+    if (len > 0) pos_ += static_cast<std::size_t>(len);
     return true;
 }
 

@@ -140,6 +140,8 @@ private:
     bool read_uvarint_long(std::uint32_t& v);
     bool read_array_length_checked(std::int32_t& count, bool compact, bool null_allowed);
     bool read_length_prefix(std::int64_t& len, bool compact, bool int16_classic, const char* what);
+    // A string's length prefix; negative (null) only where null_allowed, otherwise a failure.
+    bool read_string_length(std::int64_t& len, bool compact, bool null_allowed);
 
     std::span<const std::byte> data_;
     std::size_t base_ = 0;
