@@ -374,7 +374,7 @@ bool ClientSession::deliver_response(InFlight& entry, FrameBuffer& frame, FrameB
                       protocol::find_api(entry.api_key)->name, entry.api_version, decoded.error().to_string());
         return false;
     }
-    mapper_.set_authoritative(entry.api_key == msg::MetadataResponse::api_key);
+    mapper_.set_authoritative(false);  // only Metadata is, and deliver_metadata() takes those
     const auto outcome = rewrite_response(decoded->body, entry.api_key, decoded->body_version, mapper_);
     if (!outcome.ok()) {
         spdlog::error("conn {}: {}; closing", id_, outcome.error);
@@ -447,8 +447,7 @@ awaitable<void> ClientSession::write_responses() {
         if (closed_ || inflight_.empty()) break;
         InFlight& entry = inflight_.front();
         if (entry.kind == InFlight::Kind::local) {
-            bytes_to_client_ += entry.local_frame.size() + 4;
-            out.add(std::move(entry.local_frame));
+            queue_for_client(std::move(entry.local_frame), out);
         } else if (auto ec = co_await read_frame(upstream_, upstream_in_, frame, config.max_frame_size)) {
             spdlog::info("conn {} from {}: upstream {} closed: {}", id_, peer_, upstream_name_, ec.message());
             ok = false;
