@@ -437,7 +437,7 @@ cpu_model=$(awk -F': *' '/^model name/ {print $2; exit}' /proc/cpuinfo)
 machine="nproc $(nproc), $cpu_model, kernel $(uname -r), load average $(cut -d' ' -f1-3 /proc/loadavg)"
 versions="kgate $(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo '?'), $(haproxy -v 2>/dev/null | awk 'NR==1 {print "HAProxy " $3}'), kafka-proxy $KAFKA_PROXY_VERSION, Kroxylicious $KROXYLICIOUS_VERSION"
 [[ $brokers == kafka ]] && versions+=", Apache Kafka $KAFKA_VERSION ($kafka_setup)"
-/usr/bin/python3 "$here/report.py" "$results" "$out_dir" "$(getconf CLK_TCK)" "$machine" "$versions" "${skipped[*]:-}" "$brokers"
+"$KGATE_PYTHON" "$here/report.py" "$results" "$out_dir" "$(getconf CLK_TCK)" "$machine" "$versions" "${skipped[*]:-}" "$brokers"
 
 # kgate must still stop cleanly: drain and exit 0 on SIGTERM.
 stop_process "${pid[kgate]}"

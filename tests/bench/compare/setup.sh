@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs what tests/bench/compare/run.sh measures kgate against, only what is missing:
-# HAProxy and matplotlib (Debian), Kroxylicious's runtime with its dependencies (Maven, by
-# coordinates, into the cache), grepplabs kafka-proxy (`go install` at a pinned tag, into the
-# cache). A proxy that cannot be installed is reported and left out; run.sh skips it and says so.
+# Kroxylicious's runtime with its dependencies (Maven, by coordinates, into the cache) and
+# grepplabs kafka-proxy (`go install` at a pinned tag, into the cache). HAProxy and the chart's
+# matplotlib come from scripts/setup (scripts/debian-packages, scripts/python-requirements.txt).
+# A proxy that cannot be installed is reported and left out; run.sh skips it and says so.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -10,22 +11,6 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 source "$here/../../../scripts/versions"
 # shellcheck source=tests/bench/compare/versions
 source "$here/versions"
-
-packages=(haproxy python3-matplotlib)
-missing=()
-for p in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if ((${#missing[@]})); then
-  echo "bench setup: installing ${missing[*]}"
-  sudo_cmd=()
-  [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
-  export DEBIAN_FRONTEND=noninteractive
-  "${sudo_cmd[@]}" apt-get update -q
-  # No recommends: matplotlib's recommended packages pull in a second Boost that conflicts
-  # with the one the build uses.
-  "${sudo_cmd[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
-fi
 
 status=0
 kroxy_lib="$KGATE_CACHE/kroxylicious-$KROXYLICIOUS_VERSION/lib"
