@@ -42,6 +42,7 @@ GatewayMetrics::GatewayMetrics()
       admin_calls_(prometheus::BuildCounter().Name("kgate_admin_calls_total").Help("Admin API calls by method and gRPC status").Register(*registry_)),
       responses_(prometheus::BuildCounter().Name("kgate_responses_total").Help("Broker responses by API and the Kafka error code they report").Register(*registry_)),
       upstream_connections_(prometheus::BuildGauge().Name("kgate_upstream_connections").Help("Open gateway connections to each broker").Register(*registry_)),
+      trailing_(prometheus::BuildCounter().Name("kgate_frames_with_trailing_bytes_total").Help("Frames forwarded with bytes after the end of their body, which Kafka ignores").Register(*registry_)),
       connections_total_(connections_total_family_.Add({})),
       request_slots_(api_slots() * kVersionSlots),
       rewrite_slots_(api_slots()),
@@ -121,6 +122,12 @@ void GatewayMetrics::on_latency(std::int16_t api_key, double seconds) {
     const auto index = static_cast<std::size_t>(api_key);
     if (auto* hit = latency_slots_[index].load(std::memory_order_acquire)) return hit->Observe(seconds);
     cached(latency_slots_, index, latency_, {{"api", api_label(api_key)}}, latency_buckets()).Observe(seconds);
+}
+
+void GatewayMetrics::on_trailing_bytes(Direction direction, std::int16_t api_key) {
+    // Rare (some clients' requests, no known broker's responses): the family's own lookup will do.
+    const char* dir = direction == Direction::client_to_broker ? "request" : "response";
+    trailing_.Add({{"api", api_label(api_key)}, {"frame", dir}}).Increment();
 }
 
 void GatewayMetrics::on_admin_call(std::string_view method, std::string_view code) {

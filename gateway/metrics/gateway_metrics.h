@@ -45,6 +45,8 @@ public:
     // Per broker response: the error code it reports (its first non-zero ErrorCode, 0 for
     // none), or nullopt when the gateway could not decode it.
     void on_response(std::int16_t api_key, std::optional<std::int16_t> error_code);
+    // A request (client_to_broker) or response with bytes after its body, forwarded as it came.
+    void on_trailing_bytes(Direction direction, std::int16_t api_key);
 
     // Once per gateway connection to a broker (-1: a bootstrap server not known as a broker).
     void upstream_opened(std::int32_t node_id);
@@ -74,6 +76,7 @@ private:
     prometheus::Family<prometheus::Counter>& admin_calls_;
     prometheus::Family<prometheus::Counter>& responses_;
     prometheus::Family<prometheus::Gauge>& upstream_connections_;
+    prometheus::Family<prometheus::Counter>& trailing_;
 
     prometheus::Counter& connections_total_;
     std::array<prometheus::Counter*, 5> rejected_{};

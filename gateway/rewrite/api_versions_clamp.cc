@@ -4,6 +4,7 @@
 #include <array>
 #include <string_view>
 
+#include "gateway/rewrite/response_rewriter.h"
 #include "protocol/codec/api_table.h"
 
 namespace kgate::gateway {
@@ -11,7 +12,6 @@ namespace {
 
 using protocol::messages::ApiVersionsResponse;
 
-constexpr std::int16_t kProduceKey = 0;
 constexpr std::int16_t kApiVersionsKey = ApiVersionsResponse::api_key;
 constexpr std::int16_t kUnsupportedVersion = 35;
 
@@ -43,8 +43,8 @@ ApiRanges clamp_api_versions(std::span<const ApiRanges> brokers, const std::set<
     ApiRanges out;
     for (const protocol::ApiInfo& api : protocol::all_apis()) {
         if (excluded.contains(api.key)) continue;
-        // Produce below the codec's min is forwarded undecoded, so only the brokers bound it.
-        const bool below_codec_min_allowed = api.key == kProduceKey && !brokers.empty();
+        // Versions below the codec's min that are forwarded undecoded: only the brokers bound them.
+        const bool below_codec_min_allowed = forwarded_below_codec_min(api.key) && !brokers.empty();
         ApiRange range{below_codec_min_allowed ? std::int16_t{0} : api.min_version, api.max_version};
         bool every_broker_knows_it = true;
         for (const ApiRanges& broker : brokers) {

@@ -26,8 +26,9 @@ ApiRanges ranges_of(const protocol::messages::ApiVersionsResponse& response);
 
 // The intersection of the codec's table (stable versions only) and every broker's ranges.
 // A key survives only if the codec and every broker know it, the ranges overlap and it is not
-// `excluded`. Produce keeps the brokers' min even below the codec's: librdkafka's feature
-// detection needs Produce v0 advertised, and such old requests are forwarded undecoded.
+// `excluded`. Where older versions are forwarded undecoded (forwarded_below_codec_min()), the
+// brokers' min is kept even below the codec's: librdkafka's feature detection needs Produce v0
+// advertised, and brokers that still serve old versions get the clients that send them.
 // With no brokers this is the codec's own table.
 ApiRanges clamp_api_versions(std::span<const ApiRanges> brokers, const std::set<std::int16_t>& excluded = {});
 

@@ -40,6 +40,7 @@ SplicedMetadata splice_metadata(std::span<const std::byte> frame, std::int16_t a
         return out;
     }
     out.first_error_code = scanned->first_error_code;
+    out.trailing_bytes = scanned->trailing_bytes;
     const protocol::FieldSpan& at = spans[kBrokers];
     if (!at.present) return out;  // a version without brokers: nothing to rewrite
 

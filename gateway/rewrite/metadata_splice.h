@@ -19,6 +19,8 @@ struct SplicedMetadata {
     std::optional<protocol::DecodeError> malformed;
     // The first non-zero ErrorCode, as the responses metric counts it.
     std::int16_t first_error_code = 0;
+    // Bytes after the end of the body (Kafka ignores them); they travel in `after`.
+    std::size_t trailing_bytes = 0;
     // As rewrite_response() reports it: an error means nothing may be sent, and a response
     // that did not change can be forwarded as it came.
     RewriteOutcome outcome;

@@ -208,6 +208,11 @@ bool response_needs_rewrite(std::int16_t api_key, std::int16_t api_version) {
     }
 }
 
+bool forwarded_below_codec_min(std::int16_t api_key) {
+    const protocol::ApiInfo* api = protocol::find_api(api_key);
+    return api != nullptr && api->min_version > 0 && !response_needs_rewrite(api_key, api->min_version);
+}
+
 RewriteOutcome rewrite_metadata_brokers(std::vector<MetadataResponse::MetadataResponseBroker>& brokers, std::int16_t api_version,
                                         AddressMapper& mapper) {
     if (!kMetadataBrokers.contains(api_version)) return {};

@@ -16,6 +16,11 @@ namespace kgate::gateway {
 // answer true as well, so the caller decodes (and refuses) rather than forwarding blindly.
 bool response_needs_rewrite(std::int16_t api_key, std::int16_t api_version);
 
+// Versions older than the codec's oldest (Kafka 4 dropped them; KoP and other brokers still
+// serve them) are forwarded undecoded, answers included, when even the codec's oldest version
+// of the API names no broker: the older ones, with fewer fields, cannot either.
+bool forwarded_below_codec_min(std::int16_t api_key);
+
 struct RewriteOutcome {
     int addresses_rewritten = 0;
     // Whether any byte of the response has to change. When not, the caller can forward the

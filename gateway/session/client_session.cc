@@ -225,14 +225,18 @@ bool ClientSession::admit_request(std::span<const std::byte> frame, InFlight& en
             return false;
         }
         if (prefix->api_key == kProduce) expect_response = std::get<msg::ProduceRequest>(decoded->body).acks != 0;
-    } else if (prefix->api_key == kProduce && prefix->api_version < api->min_version) {
-        // Produce v0-2: older than the codec, still forwarded (brokers keep advertising them).
-        const auto acks = legacy_produce_acks(frame);
-        if (!acks) {
-            bad_input(fmt::format("Produce v{} request header does not decode", prefix->api_version), RejectReason::malformed_header);
-            return false;
+        if (!decoded->trailing.empty()) note_trailing_bytes(Direction::client_to_broker, *api, prefix->api_version, decoded->trailing.size());
+    } else if (prefix->api_version >= 0 && prefix->api_version < api->min_version && forwarded_below_codec_min(prefix->api_key)) {
+        // Older than the codec and naming no broker in its answer: forwarded undecoded, for
+        // the broker to accept or refuse (Kafka 4 refuses, KoP serves it).
+        if (prefix->api_key == kProduce) {
+            const auto acks = legacy_produce_acks(frame);
+            if (!acks) {
+                bad_input(fmt::format("Produce v{} request header does not decode", prefix->api_version), RejectReason::malformed_header);
+                return false;
+            }
+            expect_response = *acks != 0;
         }
-        expect_response = *acks != 0;
     } else {
         bad_input(fmt::format("{} v{} is not supported (the gateway knows {} to {})", api->name, prefix->api_version, api->min_version,
                               api->max_decodable_version),
@@ -328,20 +332,33 @@ awaitable<bool> ClientSession::send_to_broker(FrameBatch& requests) {
 void ClientSession::count_response(const InFlight& entry, std::span<const std::byte> frame) {
     // Scanned, not decoded: only its error codes are wanted, the client gets the original bytes.
     const auto* api = protocol::find_api(entry.api_key);
-    if (api == nullptr || !api->can_decode(entry.api_version)) return;  // Produce v0-2, say
-    count_scanned(entry.api_key, protocol::scan_response(entry.api_key, entry.api_version, frame));
+    if (api == nullptr || !api->can_decode(entry.api_version)) return;  // older than the codec
+    const auto scanned = protocol::scan_response_fields(entry.api_key, entry.api_version, frame, {});
+    if (!scanned) {
+        services_.metrics.on_response(entry.api_key, std::nullopt);
+        return;
+    }
+    services_.metrics.on_response(entry.api_key, scanned->first_error_code);
+    if (scanned->trailing_bytes > 0) note_trailing_bytes(Direction::broker_to_client, *api, entry.api_version, scanned->trailing_bytes);
 }
 
-void ClientSession::count_scanned(std::int16_t api_key, const protocol::Result<std::int16_t>& first_error) {
-    if (first_error) services_.metrics.on_response(api_key, *first_error);
-    else services_.metrics.on_response(api_key, std::nullopt);
+void ClientSession::note_trailing_bytes(Direction direction, const protocol::ApiInfo& api, std::int16_t version, std::size_t n) {
+    services_.metrics.on_trailing_bytes(direction, api.key);
+    spdlog::debug("conn {} from {}: {} v{} {} has {} bytes after its body; forwarded as it came", id_, peer_, api.name, version,
+                  direction == Direction::client_to_broker ? "request" : "response", n);
 }
 
 // Not a coroutine on purpose: GCC 12 mishandles a conditional expression's temporaries in a
 // coroutine body (seen here as a corrupted session), so none is written in one.
 void ClientSession::count_decoded(std::int16_t api_key, const protocol::Result<protocol::DecodedResponse>& decoded) {
-    if (decoded) services_.metrics.on_response(api_key, first_error_code(*decoded));
-    else services_.metrics.on_response(api_key, std::nullopt);
+    if (!decoded) {
+        services_.metrics.on_response(api_key, std::nullopt);
+        return;
+    }
+    services_.metrics.on_response(api_key, first_error_code(*decoded));
+    if (!decoded->trailing.empty()) {
+        note_trailing_bytes(Direction::broker_to_client, *protocol::find_api(api_key), decoded->api_version, decoded->trailing.size());
+    }
 }
 
 bool ClientSession::deliver_response(InFlight& entry, FrameBuffer& frame, FrameBatch& out) {
@@ -410,7 +427,7 @@ bool ClientSession::next_answer_ready() const {
 bool ClientSession::deliver_metadata(const InFlight& entry, FrameBuffer& frame, FrameBatch& out) {
     mapper_.set_authoritative(true);
     SplicedMetadata spliced = splice_metadata(frame, entry.api_version, mapper_);
-    count_spliced(entry.api_key, spliced);
+    count_spliced(entry, spliced);
     if (spliced.malformed) {
         // Forwarding it could leak a broker address the gateway failed to see: refuse.
         spdlog::error("conn {}: upstream {} sent an undecodable Metadata v{} response: {}; closing", id_, upstream_name_,
@@ -428,9 +445,15 @@ bool ClientSession::deliver_metadata(const InFlight& entry, FrameBuffer& frame, 
     return true;
 }
 
-void ClientSession::count_spliced(std::int16_t api_key, const SplicedMetadata& spliced) {
-    if (spliced.malformed) services_.metrics.on_response(api_key, std::nullopt);
-    else services_.metrics.on_response(api_key, spliced.first_error_code);
+void ClientSession::count_spliced(const InFlight& entry, const SplicedMetadata& spliced) {
+    if (spliced.malformed) {
+        services_.metrics.on_response(entry.api_key, std::nullopt);
+        return;
+    }
+    services_.metrics.on_response(entry.api_key, spliced.first_error_code);
+    if (spliced.trailing_bytes > 0) {
+        note_trailing_bytes(Direction::broker_to_client, *protocol::find_api(entry.api_key), entry.api_version, spliced.trailing_bytes);
+    }
 }
 
 awaitable<void> ClientSession::write_responses() {

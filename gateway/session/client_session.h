@@ -77,8 +77,9 @@ private:
     // The responses-by-error-code metric for a response forwarded as it came.
     void count_response(const InFlight& entry, std::span<const std::byte> frame);
     void count_decoded(std::int16_t api_key, const protocol::Result<protocol::DecodedResponse>& decoded);
-    void count_scanned(std::int16_t api_key, const protocol::Result<std::int16_t>& first_error);
-    void count_spliced(std::int16_t api_key, const SplicedMetadata& spliced);
+    // A frame with bytes after its body: counted and logged at debug; it is forwarded as it came.
+    void note_trailing_bytes(Direction direction, const protocol::ApiInfo& api, std::int16_t version, std::size_t n);
+    void count_spliced(const InFlight& entry, const SplicedMetadata& spliced);
 
     awaitable<void> wait(asio::steady_timer& timer);
     static void wake(asio::steady_timer& timer) { timer.cancel(); }

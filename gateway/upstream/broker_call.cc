@@ -11,7 +11,7 @@ awaitable<std::optional<protocol::DecodedResponse>> call_broker(tcp::socket& soc
                                                                 std::size_t max_frame_size, std::string& error) {
     const std::int16_t api_key = std::visit([](const auto& m) { return std::decay_t<decltype(m)>::api_key; }, body);
     const auto* api = protocol::find_api(api_key);
-    protocol::DecodedRequest request{{}, protocol::request_header_version(*api, version), body};
+    protocol::DecodedRequest request{{}, protocol::request_header_version(*api, version), body, {}};
     request.header.request_api_key = api_key;
     request.header.request_api_version = version;
     request.header.correlation_id = correlation_id;

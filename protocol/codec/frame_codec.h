@@ -14,10 +14,16 @@
 
 namespace kgate::protocol {
 
+// Bytes after the end of a body that decodes: Kafka's request and response readers stop at
+// the body's last field and ignore the rest (librdkafka sends such requests), so the codec keeps
+// them too, and encoding writes them back after the body.
+using TrailingBytes = std::vector<std::byte>;
+
 struct DecodedRequest {
     messages::RequestHeader header;
     std::int16_t header_version = 1;
     messages::AnyRequest body;
+    TrailingBytes trailing;
 };
 
 struct DecodedResponse {
@@ -29,6 +35,7 @@ struct DecodedResponse {
     messages::ResponseHeader header;
     std::int16_t header_version = 0;
     messages::AnyResponse body;
+    TrailingBytes trailing;
 };
 
 // The fixed start of every request header (v1+): enough to route or reject a request

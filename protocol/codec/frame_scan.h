@@ -1,5 +1,5 @@
 #pragma once
-// Whole response frames walked without being decoded: for responses the gateway forwards as
+// Response frames walked without being decoded: for responses the gateway forwards as
 // they are (it only counts their error codes) or patches in one place (it needs to know where
 // each field lies). Both refuse exactly what decode_response() refuses, with the same error.
 #include <cstddef>
@@ -18,6 +18,8 @@ struct ScannedResponse {
     std::int16_t body_version = 0;
     // Where the body starts, after the response header, in frame offsets.
     std::size_t body_offset = 0;
+    // Bytes after the end of the body, which Kafka's readers ignore (see frame_codec.h).
+    std::size_t trailing_bytes = 0;
 };
 
 // The response's first non-zero ErrorCode (0 when none), or why decode_response() would fail.

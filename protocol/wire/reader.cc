@@ -11,15 +11,16 @@ bool Reader::fail_need(std::size_t n, const char* what) {
 // i: the index of the byte that ended the varint badly; max_bytes: 5 (32 bits) or 10 (64).
 bool Reader::fail_varint(std::size_t i, std::size_t max_bytes) {
     if (pos_ + i >= data_.size()) return fail("varint runs past the end of the buffer");
-    if (i + 1 == max_bytes) return fail(fmt::format("varint is longer than {} bits", max_bytes == 5 ? 32 : 64));
     return fail(fmt::format("varint is longer than {} bytes", max_bytes));
 }
 
 bool Reader::read_uvarint_long(std::uint32_t& v) {
     std::uint32_t out = 0;
     for (std::size_t i = 0; i < 5; ++i) {
-        if (pos_ + i >= data_.size() || (i == 4 && static_cast<std::uint8_t>(data_[pos_ + i]) > 0x0f)) return fail_varint(i, 5);
+        if (pos_ + i >= data_.size()) return fail_varint(i, 5);
         const auto b = static_cast<std::uint8_t>(data_[pos_ + i]);
+        // As Kafka reads it: the fifth byte's bits above 32 fall away, only its continuation
+        // bit is an error.
         out |= static_cast<std::uint32_t>(b & 0x7f) << (7 * i);
         if ((b & 0x80) == 0) {
             pos_ += i + 1;
@@ -30,13 +31,15 @@ bool Reader::read_uvarint_long(std::uint32_t& v) {
     return fail_varint(5, 5);
 }
 
-// Reads a length prefix; len = -1 means null. Leaves the reader at its start on failure.
+// Reads a length prefix; len = -1 means null. As Kafka's generated readers do, every
+// negative length is null: a compact uvarint(N+1) is taken as a 32-bit signed N, so values past
+// 2^31 are null too. Leaves the reader at its start on failure.
 bool Reader::read_length_prefix(std::int64_t& len, bool compact, bool int16_classic, const char* what) {
     const std::size_t start = pos_;
     if (compact) {
         std::uint32_t n = 0;
         if (!read_uvarint(n)) return false;
-        len = static_cast<std::int64_t>(n) - 1;
+        len = static_cast<std::int32_t>(n - 1u);
     } else if (int16_classic) {
         std::int16_t n = 0;
         if (!read_int16(n)) return false;
@@ -46,9 +49,9 @@ bool Reader::read_length_prefix(std::int64_t& len, bool compact, bool int16_clas
         if (!read_int32(n)) return false;
         len = n;
     }
-    if (len < -1) {
-        pos_ = start;
-        return fail(fmt::format("{} has negative length {}", what, len));
+    if (len < 0) {
+        len = -1;
+        return true;
     }
     if (const std::size_t left = remaining(); len > static_cast<std::int64_t>(left)) {
         pos_ = start;
@@ -125,30 +128,29 @@ bool Reader::read_bytes(BytesView& v, bool compact) {
 
 bool Reader::read_array_length_checked(std::int32_t& count, bool compact, bool null_allowed) {
     const std::size_t start = pos_;
-    std::int64_t len = 0;
+    std::int32_t len = 0;
     if (compact) {
         std::uint32_t n = 0;
         if (!read_uvarint(n)) return false;
-        len = static_cast<std::int64_t>(n) - 1;
-    } else {
-        std::int32_t n = 0;
-        if (!read_int32(n)) return false;
-        len = n;
+        len = static_cast<std::int32_t>(n - 1u);  // as Kafka reads it: past 2^31 is negative
+    } else if (!read_int32(len)) {
+        return false;
     }
-    if (len < -1) {
-        pos_ = start;
-        return fail(fmt::format("array has negative count {}", len));
-    }
-    if (len == -1 && !null_allowed) {
+    // Kafka takes every negative count for null.
+    if (len < 0 && !null_allowed) {
         pos_ = start;
         return fail("null array where the field is not nullable");
     }
+    if (len < 0) {
+        count = -1;
+        return true;
+    }
     // Every element takes at least one byte, so a larger count can only be a lie.
-    if (const std::size_t left = remaining(); len > static_cast<std::int64_t>(left)) {
+    if (const std::size_t left = remaining(); static_cast<std::size_t>(len) > left) {
         pos_ = start;
         return fail(fmt::format("array count {} exceeds the {} bytes left", len, left));
     }
-    count = static_cast<std::int32_t>(len);
+    count = len;
     return true;
 }
 

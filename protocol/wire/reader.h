@@ -40,6 +40,8 @@ public:
     std::size_t offset() const { return base_ + pos_; }
     std::size_t remaining() const { return data_.size() - pos_; }
     bool at_end() const { return pos_ == data_.size(); }
+    // The bytes not read yet.
+    std::span<const std::byte> rest() const { return data_.subspan(pos_); }
     const DecodeError& error() const { return error_; }
     DecodeError take_error() { return std::move(error_); }
 
@@ -174,8 +176,9 @@ inline bool Reader::read_uuid(Uuid& v) {
 inline bool Reader::read_uvarlong(std::uint64_t& v) {
     std::uint64_t out = 0;
     for (std::size_t i = 0; i < 10; ++i) {
-        if (pos_ + i >= data_.size() || (i == 9 && static_cast<std::uint8_t>(data_[pos_ + i]) > 0x01)) return fail_varint(i, 10);
+        if (pos_ + i >= data_.size()) return fail_varint(i, 10);
         const auto b = static_cast<std::uint8_t>(data_[pos_ + i]);
+        // As Kafka reads it: the tenth byte's bits above 64 fall away.
         out |= static_cast<std::uint64_t>(b & 0x7f) << (7 * i);
         if ((b & 0x80) == 0) {
             pos_ += i + 1;

@@ -1,6 +1,7 @@
 // ApiVersions clamping: the gateway advertises only what the codec and every broker support,
 // and answers ApiVersions itself at every version.
 #include "gateway/rewrite/api_versions_clamp.h"
+#include "gateway/rewrite/response_rewriter.h"
 
 #include <cstddef>
 #include <vector>
@@ -131,7 +132,7 @@ TEST(Clamp, NoOverlapDropsTheKey) {
     EXPECT_FALSE(clamped.contains(kFetch));
 }
 
-TEST(Clamp, ProduceKeepsTheBrokersMinBelowTheCodecs) {
+TEST(Clamp, OlderVersionsForwardedUndecodedKeepTheBrokersMin) {
     ASSERT_GT(protocol::find_api(kProduce)->min_version, 0);
     const std::vector<ApiRanges> one = {broker_like_the_codec()};
     EXPECT_EQ(clamp_api_versions(one).at(kProduce), (ApiRange{0, 13}));
@@ -140,11 +141,30 @@ TEST(Clamp, ProduceKeepsTheBrokersMinBelowTheCodecs) {
     older[kProduce] = {2, 11};
     const std::vector<ApiRanges> two = {broker_like_the_codec(), older};
     EXPECT_EQ(clamp_api_versions(two).at(kProduce), (ApiRange{2, 11}));
-    // Other keys do not get the exception.
+    // A broker that still serves Fetch v0 (KoP) gets clients that use it: no Fetch version
+    // below the codec's names a broker, so those requests are forwarded undecoded.
     ApiRanges low = broker_like_the_codec();
     low[kFetch] = {0, 18};
     const std::vector<ApiRanges> low_fetch = {low};
-    EXPECT_EQ(clamp_api_versions(low_fetch).at(kFetch), codec_range(kFetch));
+    EXPECT_EQ(clamp_api_versions(low_fetch).at(kFetch), (ApiRange{0, codec_range(kFetch).max}));
+    // Without brokers the codec's own table stands.
+    EXPECT_EQ(clamp_api_versions({}).at(kFetch), codec_range(kFetch));
+}
+
+TEST(Clamp, OlderVersionsOfAnApiThatNamesBrokersAreNotOffered) {
+    // ShareFetch's oldest known version already carries NodeEndpoints: an older one could too,
+    // and the gateway could not rewrite it.
+    const protocol::ApiInfo* api = protocol::find_api(kShareFetch);
+    ASSERT_NE(api, nullptr);
+    ASSERT_GT(api->min_version, 0);
+    EXPECT_FALSE(forwarded_below_codec_min(kShareFetch));
+    EXPECT_TRUE(forwarded_below_codec_min(kFetch));
+    EXPECT_TRUE(forwarded_below_codec_min(kProduce));
+    EXPECT_FALSE(forwarded_below_codec_min(kMetadata));  // the codec knows every version
+    ApiRanges low = broker_like_the_codec();
+    low[kShareFetch] = {0, api->max_version};
+    const std::vector<ApiRanges> brokers = {low};
+    EXPECT_EQ(clamp_api_versions(brokers).at(kShareFetch).min, api->min_version);
 }
 
 TEST(Clamp, ExcludedKeysAreDropped) {

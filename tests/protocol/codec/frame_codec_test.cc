@@ -4,6 +4,8 @@
 #include "protocol/codec/frame_codec.h"
 
 #include <random>
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -20,7 +22,7 @@ using messages::RequestHeader;
 using messages::ResponseHeader;
 
 DecodedRequest metadata_request(std::int16_t version) {
-    DecodedRequest req{{}, request_header_version(*find_api(MetadataRequest::api_key), version), MetadataRequest{}};
+    DecodedRequest req{{}, request_header_version(*find_api(MetadataRequest::api_key), version), MetadataRequest{}, {}};
     req.header.request_api_key = MetadataRequest::api_key;
     req.header.request_api_version = version;
     req.header.correlation_id = 42;
@@ -90,12 +92,52 @@ TEST(FrameCodec, EveryTruncationFailsCleanly) {
     }
 }
 
-TEST(FrameCodec, TrailingBytesAreRejected) {
+TEST(FrameCodec, TrailingBytesAreKeptAndWrittenBack) {
+    // Kafka's readers stop after the body's last field: what follows is ignored, not an error.
     auto bytes = *encode_request(metadata_request(12));
     bytes.push_back(std::byte{0});
     const auto d = decode_request(bytes);
-    ASSERT_FALSE(d);
-    EXPECT_NE(d.error().reason.find("1 bytes left after the end of MetadataRequest v12"), std::string::npos);
+    ASSERT_TRUE(d) << d.error().to_string();
+    EXPECT_EQ(d->trailing, TrailingBytes{std::byte{0}});
+    EXPECT_EQ(*encode_request(*d), bytes);
+}
+
+std::vector<std::byte> hex(std::string_view text) {
+    std::vector<std::byte> out;
+    for (std::size_t i = 0; i + 1 < text.size(); i += 3) {
+        out.push_back(static_cast<std::byte>(std::stoi(std::string(text.substr(i, 2)), nullptr, 16)));
+    }
+    return out;
+}
+
+TEST(FrameCodec, LibrdkafkaMetadataAllTopicsWithReservedCountDecodes) {
+    // librdkafka 2.16's Metadata v13 for all topics, after the size prefix (38): it reserves four
+    // bytes for the topics count and leaves three unused; a broker reads topics = null, the two
+    // flags and the tagged fields, and ignores the rest.
+    const auto frame = hex(
+        "00 03 00 0d 00 00 00 05 00 14 72 64 6b 61 66 6b 61 2d 32 2e 31 36 2d 61 64 6d 69 6e 2d 31 00 "
+        "00 00 00 00 01 00 00 ");
+    ASSERT_EQ(frame.size(), 38u);
+    const auto d = decode_request(frame, 4);
+    ASSERT_TRUE(d) << d.error().to_string();
+    EXPECT_EQ(d->header.request_api_version, 13);
+    EXPECT_EQ(d->header.client_id, "rdkafka-2.16-admin-1");
+    const auto& body = std::get<MetadataRequest>(d->body);
+    EXPECT_FALSE(body.topics.has_value());
+    EXPECT_FALSE(body.allow_auto_topic_creation);
+    EXPECT_EQ(d->trailing.size(), 3u);
+    EXPECT_EQ(*encode_request(*d), frame);
+}
+
+TEST(FrameCodec, ResponseTrailingBytesAreKept) {
+    MetadataResponse m;
+    m.brokers.emplace_back().host = "b0";
+    auto frame = response_frame(7, 1, m, 12);
+    frame.push_back(std::byte{0x2a});
+    const auto d = decode_response(MetadataResponse::api_key, 12, frame);
+    ASSERT_TRUE(d) << d.error().to_string();
+    EXPECT_EQ(d->trailing.size(), 1u);
+    EXPECT_EQ(*encode_response(*d), frame);
 }
 
 TEST(FrameCodec, ErrorNamesTheFailingFieldPath) {

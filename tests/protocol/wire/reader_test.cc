@@ -76,16 +76,32 @@ TEST(Reader, OverlongVarintIsRejected) {
     std::uint32_t v = 0;
     EXPECT_FALSE(r.read_uvarint(v));
     EXPECT_EQ(r.remaining(), six.size());
-    // Five bytes whose last carries bits beyond 32.
-    const auto wide = bytes({0xff, 0xff, 0xff, 0xff, 0x7f});
-    Reader r2(wide);
-    EXPECT_FALSE(r2.read_uvarint(v));
-    EXPECT_NE(r2.error().reason.find("32 bits"), std::string::npos);
+    EXPECT_NE(r.error().reason.find("longer than 5 bytes"), std::string::npos) << r.error().reason;
     // Eleven bytes for a varlong.
     const auto eleven = bytes({0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x01});
     Reader r3(eleven);
     std::uint64_t l = 0;
     EXPECT_FALSE(r3.read_uvarlong(l));
+}
+
+TEST(Reader, VarintBitsPastTheTypeFallAwayAsKafkaReadsThem) {
+    // Kafka's readers accept a fifth (tenth) byte with bits beyond 32 (64) and drop them.
+    const auto wide = bytes({0xff, 0xff, 0xff, 0xff, 0x7f});
+    Reader r(wide);
+    std::uint32_t v = 0;
+    ASSERT_TRUE(r.read_uvarint(v));
+    EXPECT_EQ(v, 0xffffffffu);
+    EXPECT_TRUE(r.at_end());
+    // Over-long but terminated: zero in two bytes.
+    const auto padded = bytes({0x80, 0x00});
+    Reader r2(padded);
+    ASSERT_TRUE(r2.read_uvarint(v));
+    EXPECT_EQ(v, 0u);
+    const auto wide_long = bytes({0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f});
+    Reader r3(wide_long);
+    std::uint64_t l = 0;
+    ASSERT_TRUE(r3.read_uvarlong(l));
+    EXPECT_EQ(l, ~std::uint64_t{0});
 }
 
 TEST(Reader, VarintRunningPastTheEndFails) {
@@ -125,13 +141,29 @@ TEST(Reader, NullWhereNotNullableIsAnError) {
     EXPECT_FALSE(r2.read_nullable_string(o, false, false));
 }
 
-TEST(Reader, NegativeAndOversizedLengthsAreRejected) {
+TEST(Reader, EveryNegativeLengthIsNullAsKafkaReadsIt) {
+    // Kafka's generated readers take any negative length for null, not only -1.
     const auto neg = bytes({0xff, 0xfe, 'x'});
     Reader r(neg);
     std::string s;
     EXPECT_FALSE(r.read_string(s, false));
-    EXPECT_NE(r.error().reason.find("negative length"), std::string::npos);
+    EXPECT_NE(r.error().reason.find("not nullable"), std::string::npos);
+    EXPECT_EQ(r.remaining(), neg.size());
+    Reader r1(neg);
+    std::optional<std::string> o = "set";
+    ASSERT_TRUE(r1.read_nullable_string(o, false, true));
+    EXPECT_FALSE(o.has_value());
+    EXPECT_EQ(r1.remaining(), 1u);
+    // A compact length past 2^31 is negative as a 32-bit N: null too.
+    const auto compact = bytes({0x81, 0x80, 0x80, 0x80, 0x08});
+    Reader r4(compact);
+    std::optional<BytesView> ob;
+    ASSERT_TRUE(r4.read_nullable_bytes(ob, true, true));
+    EXPECT_FALSE(ob.has_value());
+    EXPECT_TRUE(r4.at_end());
+}
 
+TEST(Reader, OversizedLengthsAreRejected) {
     const auto big = bytes({0x7f, 0xff, 0xff, 0xff, 0x01});
     Reader r2(big);
     BytesView b;
@@ -149,10 +181,14 @@ TEST(Reader, HugeArrayCountFailsBeforeAllocating) {
     const auto compact = bytes({0xff, 0xff, 0xff, 0xff, 0x0f});
     Reader r2(compact);
     EXPECT_FALSE(r2.read_array_length(n, true, false));
+    // Any negative count is null where null is allowed, and refused where it is not.
     const auto negative = bytes({0xff, 0xff, 0xff, 0xfe});
     Reader r3(negative);
-    EXPECT_FALSE(r3.read_array_length(n, false, true));
-    EXPECT_NE(r3.error().reason.find("negative count"), std::string::npos);
+    ASSERT_TRUE(r3.read_array_length(n, false, true));
+    EXPECT_EQ(n, -1);
+    Reader r4(negative);
+    EXPECT_FALSE(r4.read_array_length(n, false, false));
+    EXPECT_NE(r4.error().reason.find("null array where the field is not nullable"), std::string::npos);
 }
 
 TEST(Reader, BytesAreAViewIntoTheInput) {
