@@ -53,25 +53,10 @@ started_at=$SECONDS
 source "$here/../../integration/process_helpers.sh"
 # shellcheck source=tests/e2e/kafka/cluster.sh
 source "$kafka_home/cluster.sh"
+# shellcheck source=tests/e2e/kafka/behind_kgate.sh
+source "$kafka_home/behind_kgate.sh"
 
-cleanup() {
-  local status=$?
-  trap - EXIT INT TERM
-  [[ -n $kgate_pid ]] && stop_process "$kgate_pid"
-  kafka_cluster_stop
-  if [[ $status -eq 0 ]]; then
-    if [[ ${KGATE_E2E_KEEP:-0} == 1 ]]; then echo "java_kafka_e2e: logs kept in $run"; else rm -rf -- "$run"; fi
-  else
-    for log in "$run"/kgate.log "$run"/kafka/node-*/broker.log; do
-      [[ -s $log ]] || continue
-      echo "---- last lines of $log ----" >&2
-      tail -n 15 "$log" >&2
-    done
-    echo "java_kafka_e2e: logs kept in $run" >&2
-  fi
-  exit "$status"
-}
-trap cleanup EXIT
+trap 'kafka_e2e_cleanup java_kafka_e2e' EXIT
 trap 'exit 130' INT TERM
 
 # Build both client versions before any broker starts: a build failure costs no cluster.
@@ -95,26 +80,9 @@ kafka_cluster_init "$run/kafka" "$base" "$kafka_libs"
 kafka_cluster_start "$CLUSTER_WAIT_S"
 echo "java_kafka_e2e: cluster formatted and up in $((SECONDS - t)) s"
 
-# What no client may ever be told: the advertised names and every port a broker listens on.
-hidden=()
-for n in 1 2 3; do
-  hidden+=("$(kafka_advertised "$n")" "127.0.0.1:$(kafka_client_port "$n")"
-           "127.0.0.1:$(kafka_replication_port "$n")" "127.0.0.1:$(kafka_controller_port "$n")")
-done
+kafka_hidden_addresses
 
-# kgate reaches each node by an override: the names the brokers advertise resolve nowhere.
-{
-  echo "upstream: [127.0.0.1:$(kafka_client_port 1), 127.0.0.1:$(kafka_client_port 2), 127.0.0.1:$(kafka_client_port 3)]"
-  echo "listen: $gateway"
-  echo "broker-ports: $gateway_first-$gateway_last"
-  echo "state-dir: $run/kgate-state"
-  echo "http-listen: $http"
-  echo "overrides:"
-  for n in 1 2 3; do
-    echo "  - node-id: $n"
-    echo "    upstream: 127.0.0.1:$(kafka_client_port "$n")"
-  done
-} >"$run/kgate.yaml"
+kafka_kgate_config "$run/kgate.yaml" "$gateway" "$gateway_first" "$gateway_last" "$http"
 timeout --foreground -s KILL "$PROCESS_LIMIT_S" "$kgate" serve --config "$run/kgate.yaml" >"$run/kgate.log" 2>&1 &
 kgate_pid=$!
 wait_until "$READY_WAIT_S" "$kgate_pid" "kgate" grep -qs "ready: 3 brokers" "$run/kgate.log"

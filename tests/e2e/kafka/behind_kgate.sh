@@ -1,0 +1,57 @@
+# shellcheck shell=bash
+# What the runners that put kgate in front of the cluster of cluster.sh share, as functions to
+# source after it (the sourcing script sets `run`, its run directory, and `kgate_pid`):
+#   kafka_hidden_addresses          sets `hidden` (array) and `hidden_list` (comma-separated):
+#                                   what no client may ever be told, the advertised names and
+#                                   every port a broker listens on
+#   kafka_kgate_config FILE GATEWAY FIRST LAST HTTP
+#                                   kgate's configuration: bootstrap GATEWAY, broker ports
+#                                   FIRST-LAST, state in $run/kgate-state, and an override per
+#                                   node, since the names the brokers advertise resolve nowhere
+#   kafka_e2e_cleanup NAME          the EXIT trap: stops kgate and the cluster; keeps the run
+#                                   directory (and prints the logs' last lines) on failure
+
+kafka_hidden_addresses() {
+  local n
+  hidden=()
+  for ((n = 1; n <= KAFKA_NODES; n++)); do
+    hidden+=("$(kafka_advertised "$n")" "127.0.0.1:$(kafka_client_port "$n")"
+             "127.0.0.1:$(kafka_replication_port "$n")" "127.0.0.1:$(kafka_controller_port "$n")")
+  done
+  hidden_list=$(IFS=,; echo "${hidden[*]}")
+}
+
+kafka_kgate_config() {
+  local file=$1 gateway=$2 first=$3 last=$4 http=$5 n upstreams=()
+  for ((n = 1; n <= KAFKA_NODES; n++)); do upstreams+=("127.0.0.1:$(kafka_client_port "$n")"); done
+  {
+    echo "upstream: [$(IFS=,; echo "${upstreams[*]}" | sed 's/,/, /g')]"
+    echo "listen: $gateway"
+    echo "broker-ports: $first-$last"
+    echo "state-dir: $run/kgate-state"
+    echo "http-listen: $http"
+    echo "overrides:"
+    for ((n = 1; n <= KAFKA_NODES; n++)); do
+      echo "  - node-id: $n"
+      echo "    upstream: 127.0.0.1:$(kafka_client_port "$n")"
+    done
+  } >"$file"
+}
+
+kafka_e2e_cleanup() {
+  local status=$? name=$1 log
+  trap - EXIT INT TERM
+  [[ -n $kgate_pid ]] && stop_process "$kgate_pid"
+  kafka_cluster_stop
+  if [[ $status -eq 0 ]]; then
+    if [[ ${KGATE_E2E_KEEP:-0} == 1 ]]; then echo "$name: logs kept in $run"; else rm -rf -- "$run"; fi
+  else
+    for log in "$run"/kgate.log "$run"/kafka/node-*/broker.log; do
+      [[ -s $log ]] || continue
+      echo "---- last lines of $log ----" >&2
+      tail -n 15 "$log" >&2
+    done
+    echo "$name: logs kept in $run" >&2
+  fi
+  exit "$status"
+}
