@@ -56,6 +56,7 @@ done
 mkdir -p "$workdir"
 run=$(mktemp -d "$workdir/run.XXXXXX")
 kgate_pid=
+tap_pid=
 started_at=$SECONDS
 
 # alive, stop_process, wait_until, pick_ports; then the cluster functions.
@@ -74,12 +75,13 @@ trap 'exit 130' INT TERM
 (cd "$CLIENTS_GO_DIR" && GOPROXY=off GOFLAGS=-mod=readonly "$GO_CMD" build -o "$run/franz-go-clients" .) >"$run/go-build.log" 2>&1 ||
   die "cannot build the franz-go client offline (run tests/e2e/clients/setup_clients_e2e.sh): $(tail -n 5 "$run/go-build.log")"
 
-# ---- ports: 9 for the brokers, then the gateway's bootstrap, 4 broker listeners, HTTP ----
-base=$(pick_ports 15) || die "cannot find free ports"
+# ---- ports: 9 for the brokers, the gateway's bootstrap, 4 broker listeners, HTTP, 3 taps ----
+base=$(pick_ports 18) || die "cannot find free ports"
 gateway=127.0.0.1:$((base + 9))
 gateway_first=$((base + 10))
 gateway_last=$((base + 13))
 http=127.0.0.1:$((base + 14))
+tap_first=$((base + 15))
 
 t=$SECONDS
 kafka_cluster_init "$run/kafka" "$base" "$kafka_libs"
@@ -88,7 +90,22 @@ echo "clients_e2e: cluster formatted and up in $((SECONDS - t)) s"
 
 kafka_hidden_addresses
 
-kafka_kgate_config "$run/kgate.yaml" "$gateway" "$gateway_first" "$gateway_last" "$http"
+# A recording relay between kgate and each broker: the clients' own requests (kgate forwards them
+# byte for byte) and the brokers' answers, for the golden corpus. Clients must never see it.
+tap_routes=()
+tap_upstreams=()
+for ((n = 1; n <= KAFKA_NODES; n++)); do
+  tap_routes+=("$((tap_first + n - 1))=127.0.0.1:$(kafka_client_port "$n")")
+  tap_upstreams+=("127.0.0.1:$((tap_first + n - 1))")
+  hidden+=("127.0.0.1:$((tap_first + n - 1))")
+done
+hidden_list=$(IFS=,; echo "${hidden[*]}")
+timeout -s KILL "$PROCESS_LIMIT_S" python3 "$here/../../tools/frame_tap/frame_tap.py" --out "$run/frames" --keep 3 \
+  --seconds "$PROCESS_LIMIT_S" --ready-file "$run/tap.ready" "${tap_routes[@]}" >"$run/tap.log" 2>&1 &
+tap_pid=$!
+wait_until "$READY_WAIT_S" "$tap_pid" "frame tap" test -e "$run/tap.ready"
+
+kafka_kgate_config "$run/kgate.yaml" "$gateway" "$gateway_first" "$gateway_last" "$http" "$(IFS=,; echo "${tap_upstreams[*]}")"
 timeout --foreground -s KILL "$PROCESS_LIMIT_S" "$kgate" serve --config "$run/kgate.yaml" >"$run/kgate.log" 2>&1 &
 kgate_pid=$!
 wait_until "$READY_WAIT_S" "$kgate_pid" "kgate" grep -qs "ready: 3 brokers" "$run/kgate.log"
@@ -147,6 +164,18 @@ if [[ -n $leaks ]]; then
 else
   echo "PASS no client printed or logged a broker's own address"
 fi
+# librdkafka 2.16 asks for all topics with bytes after the Metadata body: kgate must have
+# forwarded such requests, and counted them.
+if [[ " ${families[*]} " == *" confluent "* ]]; then
+  trailing=$(curl -sf --max-time 5 "http://$http/metrics" |
+    sed -nE 's/^kgate_frames_with_trailing_bytes_total\{api="Metadata",frame="request"\} ([0-9.e+]+)$/\1/p' | head -n 1)
+  if [[ -n $trailing ]] && [[ ${trailing%.*} -ge 1 ]]; then
+    echo "PASS kgate forwarded ${trailing%.*} Metadata requests with bytes after the body (librdkafka 2.16's all-topics request)"
+  else
+    echo "FAIL kgate_frames_with_trailing_bytes_total{api=\"Metadata\",frame=\"request\"} is '${trailing:-absent}': no such request was seen"
+    status=1
+  fi
+fi
 # What kgate refused (a client's request it could not decode) is named, whatever passed.
 if grep -q "does not decode" "$run/kgate.log"; then
   echo "NOTE kgate refused requests: $(grep -o "[A-Za-z]* v[0-9]* request does not decode.*" "$run/kgate.log" | sort | uniq -c | head -n 5)"
@@ -160,6 +189,19 @@ if [[ $kgate_status -ne 0 ]]; then
   status=1
 else
   echo "PASS kgate stops cleanly on SIGTERM"
+fi
+
+# The frames these clients sent and got: every one decodes and re-encodes byte for byte through
+# `kgate decode --reencode` (trailing bytes included); kept beside the golden corpus.
+stop_process "$tap_pid"
+tap_pid=
+rm -rf "$workdir/client-frames"
+cp -r "$run/frames" "$workdir/client-frames"
+if out=$("$here/../../cli/decode_reencode_test.sh" "$kgate" "$workdir/client-frames" 2>&1); then
+  echo "PASS client frames: ${out##*decode CLI: } (in $workdir/client-frames)"
+else
+  echo "FAIL client frames: $out"
+  status=1
 fi
 [[ $status -eq 0 ]] || die "${failed[*]:-see above} ($((SECONDS - started_at)) s)"
 echo "clients_e2e: all clients passed in $((SECONDS - started_at)) s"

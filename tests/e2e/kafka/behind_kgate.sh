@@ -4,10 +4,12 @@
 #   kafka_hidden_addresses          sets `hidden` (array) and `hidden_list` (comma-separated):
 #                                   what no client may ever be told, the advertised names and
 #                                   every port a broker listens on
-#   kafka_kgate_config FILE GATEWAY FIRST LAST HTTP
+#   kafka_kgate_config FILE GATEWAY FIRST LAST HTTP [UPSTREAMS]
 #                                   kgate's configuration: bootstrap GATEWAY, broker ports
 #                                   FIRST-LAST, state in $run/kgate-state, and an override per
-#                                   node, since the names the brokers advertise resolve nowhere
+#                                   node, since the names the brokers advertise resolve nowhere;
+#                                   UPSTREAMS (HOST:PORT,... in node order) puts something
+#                                   between kgate and the brokers (a recording relay)
 #   kafka_e2e_cleanup NAME          the EXIT trap: stops kgate and the cluster; keeps the run
 #                                   directory (and prints the logs' last lines) on failure
 
@@ -23,7 +25,11 @@ kafka_hidden_addresses() {
 
 kafka_kgate_config() {
   local file=$1 gateway=$2 first=$3 last=$4 http=$5 n upstreams=()
-  for ((n = 1; n <= KAFKA_NODES; n++)); do upstreams+=("127.0.0.1:$(kafka_client_port "$n")"); done
+  if [[ -n ${6:-} ]]; then
+    IFS=, read -r -a upstreams <<<"$6"
+  else
+    for ((n = 1; n <= KAFKA_NODES; n++)); do upstreams+=("127.0.0.1:$(kafka_client_port "$n")"); done
+  fi
   {
     echo "upstream: [$(IFS=,; echo "${upstreams[*]}" | sed 's/,/, /g')]"
     echo "listen: $gateway"
@@ -33,7 +39,7 @@ kafka_kgate_config() {
     echo "overrides:"
     for ((n = 1; n <= KAFKA_NODES; n++)); do
       echo "  - node-id: $n"
-      echo "    upstream: 127.0.0.1:$(kafka_client_port "$n")"
+      echo "    upstream: ${upstreams[n - 1]}"
     done
   } >"$file"
 }
@@ -42,6 +48,7 @@ kafka_e2e_cleanup() {
   local status=$? name=$1 log
   trap - EXIT INT TERM
   [[ -n $kgate_pid ]] && stop_process "$kgate_pid"
+  [[ -n ${tap_pid:-} ]] && stop_process "$tap_pid"
   kafka_cluster_stop
   if [[ $status -eq 0 ]]; then
     if [[ ${KGATE_E2E_KEEP:-0} == 1 ]]; then echo "$name: logs kept in $run"; else rm -rf -- "$run"; fi
