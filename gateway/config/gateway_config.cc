@@ -1,5 +1,7 @@
 #include "gateway/config/gateway_config.h"
 
+#include "gateway/routing/own_address.h"
+
 #include <charconv>
 #include <filesystem>
 #include <utility>
@@ -91,6 +93,11 @@ std::uint16_t GatewayConfig::last_broker_port() const {
 std::vector<std::string> validate(const GatewayConfig& c) {
     std::vector<std::string> problems;
     if (c.upstream.empty()) problems.emplace_back("upstream: at least one bootstrap server HOST:PORT is required");
+    for (const auto& u : c.upstream) {
+        if (auto own = own_listener(c, {}, u)) {
+            problems.emplace_back(fmt::format("upstream: {} is {}: kgate would connect to itself", u.to_string(), *own));
+        }
+    }
     if (c.listen.host.empty()) problems.emplace_back("listen: the host is empty");
     if (c.client_host().empty() || c.client_host() == "0.0.0.0" || c.client_host() == "::") {
         problems.emplace_back(fmt::format(
@@ -142,6 +149,10 @@ std::vector<std::string> validate(const GatewayConfig& c) {
     for (const auto& o : c.overrides) {
         if (!seen.insert(o.node_id).second) problems.emplace_back(fmt::format("overrides: node {} appears twice", o.node_id));
         if (o.address.host.empty() || o.address.port == 0) problems.emplace_back(fmt::format("overrides: node {} needs host:port", o.node_id));
+        if (auto own = own_listener(c, {}, o.address)) {
+            problems.emplace_back(fmt::format("overrides: node {}'s upstream {} is {}: kgate would connect to itself", o.node_id,
+                                              o.address.to_string(), *own));
+        }
     }
     return problems;
 }

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "gateway/routing/host_name.h"
+#include "gateway/routing/own_address.h"
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -135,6 +136,12 @@ ControlResult<BrokerRoute> RoutingTable::update(std::int32_t node_id, const Rout
     }
     if (change.listen_port) {
         if (auto e = check_port("listen_port", *change.listen_port)) return *e;
+    }
+    BrokerRoute probe = next;
+    apply_overrides(probe);
+    if (auto own = own_listener(config_, routes_, probe.upstream())) {
+        return invalid(fmt::format("upstream_host, upstream_port: {} is {}; a route to it would connect kgate to itself",
+                                   probe.upstream().to_string(), *own));
     }
     // Then the port, which has effects (a new listener); undone if saving fails.
     const std::uint16_t old_port = next.listen_port;

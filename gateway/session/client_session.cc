@@ -10,6 +10,7 @@
 #include "gateway/rewrite/api_versions_clamp.h"
 #include "gateway/rewrite/metadata_splice.h"
 #include "gateway/rewrite/response_rewriter.h"
+#include "gateway/routing/own_address.h"
 #include "gateway/upstream/connect.h"
 #include "protocol/codec/api_table.h"
 #include "protocol/codec/frame_scan.h"
@@ -146,6 +147,11 @@ awaitable<bool> ClientSession::connect_upstream() {
         for (const auto& u : config.upstream) candidates.push_back({u, -1});
     }
     for (const auto& c : candidates) {
+        if (auto own = own_listener(config, snapshot->routes(), c.address)) {
+            bad_input_log().warn(fmt::format("conn {} from {}: broker {}'s upstream {} is {}: not dialled (give the broker an upstream override)",
+                                             id_, peer_, c.node_id, c.address.to_string(), *own));
+            continue;
+        }
         upstream_ = tcp::socket(client_.get_executor());
         if (auto ec = co_await connect_with_timeout(upstream_, c.address, config.connect_timeout)) {
             spdlog::warn("conn {} from {}: upstream {}: {}", id_, peer_, c.address.to_string(), ec.message());

@@ -1,5 +1,7 @@
 #include "gateway/upstream/cluster_discovery.h"
 
+#include "gateway/routing/own_address.h"
+
 #include <algorithm>
 #include <vector>
 
@@ -59,7 +61,9 @@ awaitable<bool> ClusterDiscovery::refresh() {
 
     std::optional<msg::MetadataResponse> metadata;
     msg::ApiVersionsResponse template_response;
+    const auto snapshot = routing_.snapshot();
     for (const auto& target : candidates) {
+        if (own_listener(config_, snapshot->routes(), target)) continue;  // said below, per broker
         tcp::socket socket(executor);
         if (auto ec = co_await connect_with_timeout(socket, target, config_.connect_timeout)) {
             spdlog::warn("upstream {}: {}", target.to_string(), ec.message());
@@ -93,6 +97,14 @@ awaitable<bool> ClusterDiscovery::refresh() {
         auto route = routing_.ensure(b.node_id, HostPort{b.host, static_cast<std::uint16_t>(b.port)}, true, error);
         if (!route) {
             spdlog::error("broker {}: {}", b.node_id, error);
+            continue;
+        }
+        if (auto own = own_listener(config_, routing_.snapshot()->routes(), route->upstream())) {
+            if (told_own_address_.insert(b.node_id).second) {  // once per broker: this repeats every refresh
+                spdlog::error("broker {} advertises {}, which is {}: kgate does not dial itself; give node {} an upstream "
+                              "override (overrides: in the configuration, or PutRoute)",
+                              b.node_id, route->upstream().to_string(), *own, b.node_id);
+            }
             continue;
         }
         tcp::socket socket(executor);

@@ -3,6 +3,7 @@
 // brokers (new ones get routes and listeners), ApiVersions from each broker feeds the clamp.
 #include <cstdint>
 #include <functional>
+#include <set>
 
 #include "gateway/config/gateway_config.h"
 #include "gateway/net/asio.h"
@@ -29,6 +30,7 @@ private:
     const GatewayConfig& config_;
     RoutingTable& routing_;
     Published<ClusterView>& view_;
+    std::set<std::int32_t> told_own_address_;  // brokers already reported as advertising kgate itself
     std::int32_t next_correlation_ = 1;
 };
 

@@ -192,6 +192,31 @@ TEST_F(RouteAdminTest, ACorruptAdminSectionStopsStartUp) {
     EXPECT_THROW(again.restore(), RouteStoreError);
 }
 
+TEST_F(RouteAdminTest, ARouteToTheGatewaysOwnListenerIsRefused) {
+    // Seen: PutRoute accepted the gateway's own broker port, and one client connection then
+    // recursed until the open-files limit.
+    const auto before = routes_file();
+    const auto r = table->update(1, change([](RouteChange& c) {
+        c.upstream_host = "127.0.0.1";
+        c.upstream_port = 20002;
+    }));
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().code, ControlErrc::invalid_argument);
+    EXPECT_NE(r.error().message.find("127.0.0.1:20002 is the gateway's own broker port 20002"), std::string::npos) << r.error().message;
+    EXPECT_EQ(routes_file(), before);
+    const auto bootstrap = table->update(2, change([](RouteChange& c) {
+        c.upstream_host = "gw.example.com";
+        c.upstream_port = 20000;
+    }));
+    ASSERT_FALSE(bootstrap);
+    EXPECT_NE(bootstrap.error().message.find("bootstrap listener"), std::string::npos) << bootstrap.error().message;
+    // Another host on the same port is a broker, not the gateway.
+    EXPECT_TRUE(table->update(1, change([](RouteChange& c) {
+        c.upstream_host = "broker-9.internal";
+        c.upstream_port = 20002;
+    })));
+}
+
 TEST(HostName, AcceptsNamesAndAddressesAndRefusesTypos) {
     for (const char* good : {"kafka.example.com", "broker-1", "10.0.0.7", "::1", "fe80::1", "a_b.internal"}) {
         EXPECT_EQ(host_problem(good), std::nullopt) << good;

@@ -1,0 +1,44 @@
+#include "gateway/routing/own_address.h"
+
+#include <algorithm>
+#include <string_view>
+
+#include <fmt/format.h>
+
+namespace kgate::gateway {
+namespace {
+
+bool is_wildcard(std::string_view host) { return host.empty() || host == "0.0.0.0" || host == "::"; }
+
+bool is_loopback(std::string_view host) {
+    return host == "localhost" || host == "::1" || host.starts_with("127.");
+}
+
+// Whether a connection to `host` reaches a listener bound to `bound` on this machine.
+bool reaches(std::string_view bound, std::string_view host, std::string_view advertised) {
+    if (host == bound || host == advertised) return true;
+    if (is_wildcard(bound)) return is_loopback(host) || is_wildcard(host);
+    return is_loopback(bound) && is_loopback(host);
+}
+
+}  // namespace
+
+std::optional<std::string> own_listener(const GatewayConfig& config, std::span<const BrokerRoute> routes, const HostPort& target) {
+    const std::string advertised = config.client_host();
+    if (reaches(config.listen.host, target.host, advertised)) {
+        if (target.port == config.listen.port) return fmt::format("the gateway's bootstrap listener {}", config.listen.to_string());
+        const bool in_range = target.port >= config.first_broker_port() && target.port <= config.last_broker_port();
+        const bool a_route_listens = std::any_of(routes.begin(), routes.end(), [&](const BrokerRoute& r) { return r.listen_port == target.port; });
+        if (in_range || a_route_listens) {
+            return fmt::format("the gateway's own broker port {}", target.port);
+        }
+    }
+    for (const auto& [name, listener] : {std::pair{"HTTP", &config.http_listen}, std::pair{"admin", &config.admin_listen}}) {
+        if (*listener && target.port == (*listener)->port && reaches((*listener)->host, target.host, advertised)) {
+            return fmt::format("the gateway's {} listener {}", name, (*listener)->to_string());
+        }
+    }
+    return std::nullopt;
+}
+
+}  // namespace kgate::gateway

@@ -1,0 +1,21 @@
+#pragma once
+// Whether an upstream address is one of the gateway's own listeners. A route to it would connect
+// kgate to itself, and every client connection would recurse until the open-files limit (seen
+// with a broker that advertises the gateway's address, as KoP does in the Envoy-per-broker
+// recipe, and with an operator's typo): such routes are refused and never dialled.
+#include <optional>
+#include <span>
+#include <string>
+
+#include "gateway/config/gateway_config.h"
+#include "gateway/routing/broker_route.h"
+#include "gateway/routing/host_port.h"
+
+namespace kgate::gateway {
+
+// What the address is ("the gateway's bootstrap listener ...", "... own broker port 34002")
+// when it is one of the gateway's listeners: bootstrap, the broker port range or any route's
+// listen port, HTTP, admin. nullopt otherwise.
+std::optional<std::string> own_listener(const GatewayConfig& config, std::span<const BrokerRoute> routes, const HostPort& target);
+
+}  // namespace kgate::gateway
