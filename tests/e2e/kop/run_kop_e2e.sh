@@ -216,7 +216,7 @@ fi
 report "3. Java kafka-clients $latest directly against KoP fails on ApiVersions (the control)" "$status" "$t" "$run/3.summary"
 
 # ---- 4. Java kafka-clients through kgate ----
-# KoP acts on DeleteTopics only from v6 (clients from 2.8 on): below, it deletes nothing and
+# KoP acts on DeleteTopics only from v6 (2.6.0 sends v4): below, it deletes nothing and
 # answers without the topic, directly as through kgate. So 2.6.0 leaves that call out.
 t=$(date +%s)
 status=0
