@@ -167,6 +167,14 @@ else
   status=1
 fi
 check_kcat_brokers "$run/1.kcat" "$run/1.kcat.summary" || status=1
+# kgate passes KoP's own node ids on: the same two ids directly and through the gateway.
+node_ids() { grep -oE '^ +broker -?[0-9]+ at' "$1" | awk '{print $2}' | sort | tr '\n' ' '; }
+if [[ $(node_ids "$run/1.direct") == "$(node_ids "$run/1.kcat")" ]]; then
+  echo "node ids: OK the same through kgate as from the brokers: $(node_ids "$run/1.kcat")" >>"$run/1.kcat.summary"
+else
+  echo "node ids: FAILED brokers say $(node_ids "$run/1.direct"), kgate says $(node_ids "$run/1.kcat")" >>"$run/1.kcat.summary"
+  status=1
+fi
 report "1. kcat -L through kgate lists only gateway addresses" "$status" "$t" "$run/1.summary" "$run/1.kcat.summary"
 
 # leaders_by_node FILE: "node=partitions ..." from kcat -L -t output.
