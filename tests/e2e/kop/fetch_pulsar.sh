@@ -23,6 +23,8 @@ echo "fetch_pulsar: fetching org.apache.pulsar:pulsar-broker:$PULSAR_VERSION and
 mkdir -p "$KGATE_CACHE"
 tmp="$(mktemp -d "$KGATE_CACHE/.pulsar-broker.XXXXXX")"
 trap 'rm -rf "$tmp"' EXIT
+# Stopped by a signal, still remove the partial copy (once Maven, in the foreground, has ended).
+trap 'exit 130' INT TERM
 mvn -q -B -Dstyle.color=never -f "$here/pom.xml" dependency:copy-dependencies \
   -Dpulsar.version="$PULSAR_VERSION" -DincludeScope=runtime -DoutputDirectory="$tmp/libs" >&2
 # What the KoP cluster starts from these jars: the broker, its storage, ZooKeeper, BookKeeper.
