@@ -139,25 +139,10 @@ common=(--bootstrap "$gateway" --gateway-ports "$((base + 9))-$gateway_last" --u
 
 # kcat's view through the gateway: three "broker N at 127.0.0.1:PORT" lines, gateway ports only,
 # and nothing a broker listens on or advertises anywhere in the output.
-check_kcat_brokers() {
-  local out=$1 summary=$2 listed=() bad=() h
-  shift 2
-  if ! timeout 30 kcat -L -b "$gateway" -m 15 "$@" >"$out" 2>"$out.err"; then
-    echo "kcat -L: FAILED: $(tail -n 1 "$out.err")" >"$summary"
-    return 1
-  fi
-  while read -r _ id _ address _; do
-    listed+=("$id=$address")
-    local port=${address##*:}
-    if [[ ${address%:*} != 127.0.0.1 || $port -lt $gateway_first || $port -gt $gateway_last ]]; then bad+=("$address"); fi
-  done < <(grep -E '^ +broker [0-9]+ at ' "$out")
-  for h in "${hidden[@]}" kgate-e2e.invalid; do grep -qF -- "$h" "$out" && bad+=("broker's own $h"); done
-  if [[ ${#listed[@]} -ne 3 || ${#bad[@]} -ne 0 ]]; then
-    echo "kcat -L: FAILED lists ${#listed[@]} brokers (${listed[*]}), not gateway addresses: ${bad[*]:-none}" >"$summary"
-    return 1
-  fi
-  echo "kcat -L${*:+ $*}: OK 3 brokers, all gateway addresses: ${listed[*]}" >"$summary"
-}
+# shellcheck source=tests/e2e/kcat_gateway_check.sh
+source "$here/../kcat_gateway_check.sh"
+kcat_gateway=$gateway kcat_first=$gateway_first kcat_last=$gateway_last kcat_brokers=3
+kcat_hidden=("${hidden[@]}" kgate-e2e.invalid)
 
 # ---- 5. metadata through kgate names only gateway addresses ----
 t=$(date +%s)

@@ -13,7 +13,8 @@ import org.apache.kafka.common.config.ConfigResource;
 
 /**
  * AdminClient calls through kgate: createTopics, describeCluster (gateway addresses only),
- * describeConfigs of a broker, listConsumerGroups (the scenario's group), deleteTopics.
+ * describeConfigs of a broker, listConsumerGroups (the scenario's group), deleteTopics (unless
+ * --skip-admin leaves it out).
  */
 final class AdminChecks {
   private final Options o;
@@ -72,9 +73,13 @@ final class AdminChecks {
       done.add("listConsumerGroups answered (no group expected)");
     }
 
-    Waits.get("deleteTopics " + topic, admin.deleteTopics(List.of(topic)).all(), o.timeoutS);
-    TopicSetup.awaitListed(o, admin, topic, false);
-    done.add("deleteTopics " + topic);
+    if (o.skipAdmin.contains("deleteTopics")) {
+      done.add("deleteTopics left out (--skip-admin)");
+    } else {
+      Waits.get("deleteTopics " + topic, admin.deleteTopics(List.of(topic)).all(), o.timeoutS);
+      TopicSetup.awaitListed(o, admin, topic, false);
+      done.add("deleteTopics " + topic);
+    }
     return String.join("; ", done);
   }
 }

@@ -21,11 +21,13 @@ final class Options {
   int timeoutS = 120;
   List<String> hidden = new ArrayList<>();
   List<String> scenarios = List.of("produce-consume", "admin");
+  /** Admin calls a broker is known not to serve at this client's version (KoP: deleteTopics below v6). */
+  List<String> skipAdmin = List.of();
 
   static final String USAGE =
       "usage: JavaE2e --bootstrap HOST:PORT --gateway-ports FIRST-LAST [--topic T] [--group G]\n"
           + "  [--run-id ID] [--count N] [--consumers C] [--partitions P] [--replication-factor R] [--timeout-s S]\n"
-          + "  [--hidden HOST:PORT,...] [--scenarios produce-consume,admin]";
+          + "  [--hidden HOST:PORT,...] [--scenarios produce-consume,admin] [--skip-admin deleteTopics]";
 
   static Options parse(String[] args) throws E2eFailure {
     Options o = new Options();
@@ -49,6 +51,7 @@ final class Options {
         case "--timeout-s": o.timeoutS = number(name, value, 5, 3600); break;
         case "--hidden": o.hidden = splitList(value); break;
         case "--scenarios": o.scenarios = splitList(value); break;
+        case "--skip-admin": o.skipAdmin = splitList(value); break;
         default: throw new E2eFailure("unknown option " + name + "\n" + USAGE);
       }
     }
@@ -71,6 +74,11 @@ final class Options {
     for (String s : o.scenarios) {
       if (!s.equals("produce-consume") && !s.equals("admin")) {
         throw new E2eFailure("unknown scenario " + s + " (produce-consume, admin)");
+      }
+    }
+    for (String s : o.skipAdmin) {
+      if (!s.equals("deleteTopics")) {
+        throw new E2eFailure("--skip-admin: " + s + " cannot be left out (deleteTopics)");
       }
     }
     if (o.group == null) {
