@@ -40,7 +40,8 @@ std::set<std::string> split_list(std::string_view text) {
 
 void print_usage() {
   std::fprintf(stderr,
-               "usage: kgate-e2e produce|txn-produce|consume --bootstrap HOST:PORT --run-id ID\n"
+               "usage: kgate-e2e version\n"
+               "       kgate-e2e produce|txn-produce|consume --bootstrap HOST:PORT --run-id ID\n"
                "         --gateway-ports FROM-TO --upstream HOST:PORT[,...] [--topic T]\n"
                "         [--label L] [--timeout-s S]\n"
                "  produce: --count N [--keys K] [--duration-ms D] [--strict] [--started-file F]\n"

@@ -89,6 +89,12 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
+# The librdkafka clients run on the newest librdkafka the project pins (current_librdkafka.sh).
+# shellcheck source=tests/e2e/current_librdkafka.sh
+source "$here/../current_librdkafka.sh"
+e2e=$(current_librdkafka_wrapper "$e2e" "$run/client") || die "cannot run kgate-e2e on the pinned librdkafka"
+echo "kafka_e2e: librdkafka clients on $("$e2e" version)"
+
 
 # ---- ports: 9 for the brokers, then the gateway's bootstrap, 4 broker listeners, HTTP ----
 base=$(pick_ports 15) || die "cannot find free ports"

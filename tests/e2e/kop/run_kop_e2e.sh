@@ -107,6 +107,12 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
+# The librdkafka clients run on the newest librdkafka the project pins (current_librdkafka.sh).
+# shellcheck source=tests/e2e/current_librdkafka.sh
+source "$here/../current_librdkafka.sh"
+e2e=$(current_librdkafka_wrapper "$e2e" "$run/client") || die "cannot run kgate-e2e on the pinned librdkafka"
+echo "kop_e2e: librdkafka clients on $("$e2e" version)"
+
 # Build both Java client versions before any broker starts: a build failure costs no cluster.
 # shellcheck source=tests/e2e/java/versions.sh
 source "$here/../java/versions.sh"
