@@ -32,6 +32,11 @@ void add_config_options(CLI::App* cmd, gateway::ConfigFlags& f) {
     cmd->add_option("--admin-tls-cert", f.admin_tls_cert, "PEM certificate chain: serve the admin API over TLS (with --admin-tls-key)");
     cmd->add_option("--admin-tls-key", f.admin_tls_key, "PEM private key for --admin-tls-cert");
     cmd->add_option("--metadata-refresh-ms", f.metadata_refresh_ms, "how often the broker list is refreshed (default 30000)");
+    cmd->add_option("--upstream-sasl-mechanism", f.upstream_sasl_mechanism,
+                    "SASL mechanism for kgate's own connections to brokers that require it (PLAIN)");
+    cmd->add_option("--upstream-sasl-username", f.upstream_sasl_username, "username for --upstream-sasl-mechanism");
+    cmd->add_option("--upstream-sasl-password-file", f.upstream_sasl_password_file,
+                    "file holding the password for --upstream-sasl-mechanism (for KoP: token:<JWT>)");
 }
 
 gateway::GatewayConfig load_or_explain(const gateway::ConfigFlags& flags, bool& ok) {

@@ -1,6 +1,8 @@
 #include "gateway/config/config_loader.h"
 
+#include <fstream>
 #include <set>
+#include <sstream>
 
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
@@ -23,6 +25,21 @@ std::vector<HostPort> parse_upstream_list(const std::string& text, const std::st
         start = comma + 1;
     }
     return out;
+}
+
+// A secret kept in a file (so it is never on a command line or in the YAML): the whole file,
+// without the line break editors leave at its end.
+bool read_secret_file(const std::string& path, std::string& out, std::string& error) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        error = fmt::format("\"{}\" cannot be read", path);
+        return false;
+    }
+    std::ostringstream text;
+    text << in.rdbuf();
+    out = text.str();
+    while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
+    return true;
 }
 
 template <class T>
@@ -51,7 +68,8 @@ void apply_yaml(GatewayConfig& c, const std::string& file, std::vector<std::stri
     static const std::set<std::string> known = {"upstream", "listen", "broker-ports", "advertised-host", "state-dir", "log-level",
                                                 "workers", "max-frame-size", "max-inflight", "connect-timeout-ms",
                                                 "drain-timeout-ms", "metadata-refresh-ms", "overrides", "http-listen",
-                                                "admin-listen", "admin-token-file", "admin-tls-cert", "admin-tls-key"};
+                                                "admin-listen", "admin-token-file", "admin-tls-cert", "admin-tls-key",
+                                                "upstream-sasl"};
     for (const auto& kv : root) {
         const auto key = kv.first.as<std::string>();
         const std::string where = fmt::format("{}: {}", file, key);
@@ -120,6 +138,19 @@ void apply_yaml(GatewayConfig& c, const std::string& file, std::vector<std::stri
                 auto& target = key == "connect-timeout-ms" ? c.connect_timeout : key == "drain-timeout-ms" ? c.drain_timeout : c.metadata_refresh;
                 target = std::chrono::milliseconds(ms);
             }
+        } else if (key == "upstream-sasl") {
+            if (!v.IsMap()) {
+                problems.push_back(fmt::format("{}: must be a mapping of mechanism, username and password-file", where));
+                continue;
+            }
+            for (const auto& field : v) {
+                const auto name = field.first.as<std::string>();
+                const std::string at = where + "." + name;
+                if (name == "mechanism") scalar(field.second, at, c.upstream_sasl.mechanism, problems);
+                else if (name == "username") scalar(field.second, at, c.upstream_sasl.username, problems);
+                else if (name == "password-file") scalar(field.second, at, c.upstream_sasl.password_file, problems);
+                else problems.push_back(fmt::format("{}: unknown setting \"{}\" (mechanism, username, password-file)", where, name));
+            }
         } else if (key == "overrides") {
             if (!v.IsSequence()) {
                 problems.push_back(fmt::format("{}: must be a list of {{node-id, upstream}}", where));
@@ -180,6 +211,15 @@ GatewayConfig load_config(const ConfigFlags& f, std::vector<std::string>& proble
     if (f.connect_timeout_ms) c.connect_timeout = std::chrono::milliseconds(*f.connect_timeout_ms);
     if (f.drain_timeout_ms) c.drain_timeout = std::chrono::milliseconds(*f.drain_timeout_ms);
     if (f.metadata_refresh_ms) c.metadata_refresh = std::chrono::milliseconds(*f.metadata_refresh_ms);
+    if (f.upstream_sasl_mechanism) c.upstream_sasl.mechanism = *f.upstream_sasl_mechanism;
+    if (f.upstream_sasl_username) c.upstream_sasl.username = *f.upstream_sasl_username;
+    if (f.upstream_sasl_password_file) c.upstream_sasl.password_file = *f.upstream_sasl_password_file;
+    if (!c.upstream_sasl.password_file.empty()) {
+        std::string error;
+        if (!read_secret_file(c.upstream_sasl.password_file, c.upstream_sasl.password, error)) {
+            problems.push_back("upstream-sasl.password-file: " + error);
+        }
+    }
     for (auto& p : validate(c)) problems.push_back(std::move(p));
     return c;
 }

@@ -27,6 +27,9 @@ struct ConfigFlags {
     std::optional<std::string> admin_token_file;
     std::optional<std::string> admin_tls_cert;
     std::optional<std::string> admin_tls_key;
+    std::optional<std::string> upstream_sasl_mechanism;
+    std::optional<std::string> upstream_sasl_username;
+    std::optional<std::string> upstream_sasl_password_file;
 };
 
 // Applies the YAML file (if any), then the flags. Every problem found is appended to

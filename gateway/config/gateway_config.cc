@@ -145,6 +145,18 @@ std::vector<std::string> validate(const GatewayConfig& c) {
     if (c.state_dir.empty()) problems.emplace_back("state-dir: must not be empty");
     static const std::set<std::string> levels = {"trace", "debug", "info", "warn", "error", "critical", "off"};
     if (!levels.contains(c.log_level)) problems.emplace_back(fmt::format("log-level: \"{}\" is not one of trace, debug, info, warn, error, critical, off", c.log_level));
+    const auto& sasl = c.upstream_sasl;
+    if (sasl.enabled()) {
+        if (sasl.mechanism != "PLAIN") {
+            problems.emplace_back(fmt::format("upstream-sasl.mechanism: \"{}\" is not supported for kgate's own broker connections; use PLAIN",
+                                              sasl.mechanism));
+        }
+        if (sasl.username.empty()) problems.emplace_back("upstream-sasl.username: required with a mechanism");
+        if (sasl.password_file.empty()) problems.emplace_back("upstream-sasl.password-file: required with a mechanism");
+        else if (sasl.password.empty()) problems.emplace_back(fmt::format("upstream-sasl.password-file: \"{}\" holds no password", sasl.password_file));
+    } else if (!sasl.username.empty() || !sasl.password_file.empty()) {
+        problems.emplace_back("upstream-sasl: a username or password file without a mechanism; set upstream-sasl.mechanism: PLAIN");
+    }
     std::set<std::int32_t> seen;
     for (const auto& o : c.overrides) {
         if (!seen.insert(o.node_id).second) problems.emplace_back(fmt::format("overrides: node {} appears twice", o.node_id));

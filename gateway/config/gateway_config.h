@@ -18,6 +18,18 @@ struct UpstreamOverride {
     HostPort address;  // where the gateway reaches that broker instead of its advertised address
 };
 
+// How kgate authenticates its own connections to the brokers (discovery's ApiVersions and
+// Metadata) when the brokers require SASL. Clients' connections carry their own SASL
+// exchange through kgate untouched; these credentials are never used for them.
+struct UpstreamSasl {
+    std::string mechanism;      // "PLAIN"; empty: kgate's own connections do not authenticate
+    std::string username;
+    std::string password_file;  // read at start-up; the password is never on the command line
+    std::string password;       // the file's contents, a trailing newline removed
+
+    bool enabled() const { return !mechanism.empty(); }
+};
+
 struct GatewayConfig {
     std::vector<HostPort> upstream;               // bootstrap servers of the upstream cluster
     HostPort listen{"127.0.0.1", 9092};           // the bootstrap listener
@@ -33,6 +45,7 @@ struct GatewayConfig {
     std::chrono::milliseconds drain_timeout{10000};
     std::chrono::milliseconds metadata_refresh{30000};
     std::vector<UpstreamOverride> overrides;
+    UpstreamSasl upstream_sasl;
     // Operator HTTP endpoints (/healthz, /readyz, /routes, /metrics); nullopt: disabled.
     std::optional<HostPort> http_listen = HostPort{"127.0.0.1", 19191};
     // gRPC admin API; nullopt: disabled. Loopback unless the operator says otherwise.

@@ -10,6 +10,7 @@
 
 #include "gateway/upstream/broker_call.h"
 #include "gateway/upstream/connect.h"
+#include "gateway/upstream/upstream_sasl.h"
 #include "protocol/codec/api_table.h"
 
 namespace kgate::gateway {
@@ -71,6 +72,14 @@ awaitable<bool> ClusterDiscovery::refresh() {
         }
         auto versions = co_await fetch_versions(socket, &template_response);
         if (!versions) continue;
+        if (config_.upstream_sasl.enabled()) {
+            std::string error;
+            if (!co_await authenticate_upstream(socket, config_.upstream_sasl, *versions, next_correlation_, config_.max_frame_size, error)) {
+                spdlog::warn("upstream {}: SASL {} as {}: {}", target.to_string(), config_.upstream_sasl.mechanism,
+                             config_.upstream_sasl.username, error);
+                continue;
+            }
+        }
         msg::MetadataRequest brokers_only;
         brokers_only.topics.emplace();  // no topics: only the broker list is wanted
         brokers_only.allow_auto_topic_creation = false;

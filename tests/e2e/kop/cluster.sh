@@ -17,7 +17,9 @@
 #                                              lists both brokers; on failure, a node's last lines
 #   kop_cluster_stop                           SIGTERM (SIGKILL after STOP_WAIT_S), brokers first
 #   kop_kafka_port N, kop_advertised N, kop_log NAME, kop_listen_ports (every port it binds)
-# KOP_EXTRA_CONFIG, if set, is appended to both brokers' configurations.
+# KOP_EXTRA_CONFIG, if set, is appended to both brokers' configurations. KOP_LISTENER_PROTOCOL
+# (default PLAINTEXT) is the Kafka listeners' security protocol; the array KOP_KCAT_OPTS, if set,
+# holds what kcat needs to reach them (SASL settings), for the readiness checks.
 
 KOP_E2E_HOME="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 KOP_BROKERS=2
@@ -29,6 +31,8 @@ KOP_DIR=""
 KOP_FIRST_PORT=0
 KOP_LIBS=""
 KOP_NAR_PATH=""
+KOP_LISTENER_PROTOCOL="${KOP_LISTENER_PROTOCOL:-PLAINTEXT}"
+declare -p KOP_KCAT_OPTS >/dev/null 2>&1 || KOP_KCAT_OPTS=()
 declare -A KOP_PIDS=()  # by node name: zookeeper, bookie, broker-1, broker-2
 
 kop_zk_port() { echo "$KOP_FIRST_PORT"; }
@@ -114,8 +118,8 @@ loadBalancerSheddingEnabled=false
 messagingProtocols=kafka
 protocolHandlerDirectory=$KOP_DIR/protocols
 brokerEntryMetadataInterceptors=org.apache.pulsar.common.intercept.AppendIndexMetadataInterceptor
-kafkaListeners=PLAINTEXT://127.0.0.1:$(kop_kafka_port "$n")
-kafkaAdvertisedListeners=PLAINTEXT://$(kop_advertised "$n")
+kafkaListeners=$KOP_LISTENER_PROTOCOL://127.0.0.1:$(kop_kafka_port "$n")
+kafkaAdvertisedListeners=$KOP_LISTENER_PROTOCOL://$(kop_advertised "$n")
 # Idempotent and transactional producers (every Java client from 3.0 on) need both: without the
 # coordinator KoP drops the connection on InitProducerId and the producer retries forever.
 kafkaTransactionCoordinatorEnabled=true
@@ -168,7 +172,7 @@ kop_wait_port() {
 # Ready: the broker's own Kafka Metadata lists WANT brokers (kop_broker_ready N WANT).
 kop_broker_ready() {
   local listed
-  listed=$(kcat -L -b "127.0.0.1:$(kop_kafka_port "$1")" -m 5 2>/dev/null | sed -nE 's/^ ([0-9]+) brokers:$/\1/p')
+  listed=$(kcat "${KOP_KCAT_OPTS[@]}" -L -b "127.0.0.1:$(kop_kafka_port "$1")" -m 5 2>/dev/null | sed -nE 's/^ ([0-9]+) brokers:$/\1/p')
   [[ ${listed:-0} -ge $2 ]]
 }
 

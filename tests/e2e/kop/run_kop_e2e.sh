@@ -37,36 +37,21 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=scripts/versions
 source "$here/../../../scripts/versions"
 
-readonly SKIP_STATUS=77        # SKIP_RETURN_CODE in tests/e2e/CMakeLists.txt
 readonly PROCESS_LIMIT_S=1020  # every JVM's and kgate's own bound, below the ctest timeout
 readonly CLUSTER_WAIT_S=240
 readonly READY_WAIT_S=60
 readonly STOP_WAIT_S=30
 readonly COUNT=${KGATE_KOP_E2E_COUNT:-20000}
 readonly PORT_BASE=${KGATE_KOP_E2E_PORT_BASE:-18100}
-readonly NAR_NAME=pulsar-protocol-handler-kafka-3.1.1.1.nar
 
 die() {
   echo "kop_e2e: FAILED: $*" >&2
   exit 1
 }
 
-if [[ -z ${KGATE_KOP_NAR:-} ]]; then
-  reason="KGATE_KOP_NAR is not set: it must name the KoP protocol handler ($NAR_NAME), which no registry serves"
-  [[ ${KGATE_KOP_REQUIRED:-0} == 1 ]] && die "NOT RUN, and KGATE_KOP_REQUIRED=1 forbids skipping: $reason"
-  echo "kop_e2e: SKIPPED: $reason"
-  exit "$SKIP_STATUS"
-fi
-nar=$(realpath -e -- "$KGATE_KOP_NAR" 2>/dev/null) || die "KGATE_KOP_NAR=$KGATE_KOP_NAR: no such file"
-[[ $(basename "$nar") == "$NAR_NAME" ]] || die "KGATE_KOP_NAR=$KGATE_KOP_NAR is not $NAR_NAME (the handler these tests were written for)"
-if [[ -f $nar.sha256 ]]; then
-  want=$(awk '{print $1; exit}' "$nar.sha256")
-  got=$(sha256sum "$nar" | awk '{print $1}')
-  [[ $want == "$got" ]] || die "$nar has sha256 $got, $nar.sha256 says $want"
-fi
-pulsar_libs=$KGATE_CACHE/pulsar-broker-$PULSAR_VERSION/libs
-[[ -s $pulsar_libs/pulsar-broker-$PULSAR_VERSION.jar ]] ||
-  die "NOT RUN: the Apache Pulsar $PULSAR_VERSION jars are missing from $pulsar_libs; run tests/e2e/kop/fetch_pulsar.sh (scripts/setup does when KGATE_KOP_NAR is set)"
+# shellcheck source=tests/e2e/kop/kop_prerequisites.sh
+source "$here/kop_prerequisites.sh"
+kop_prerequisites kop_e2e
 for tool in "$kgate" "$e2e"; do
   [[ -x $tool ]] || die "$tool is not an executable"
 done

@@ -105,5 +105,63 @@ TEST(LoadConfig, UnreadableFileIsAProblem) {
     EXPECT_TRUE(mentions(problems, "/nonexistent/kgate.yaml"));
 }
 
+TEST(LoadConfig, UpstreamSaslFromTheFileWithThePasswordReadFromItsOwnFile) {
+    const auto secret = write_temp("kgate-upstream-password", "token:eyJhbGciOiJIUzI1NiJ9.e30.sig\n");
+    const auto file = write_temp("kgate-config-sasl.yaml",
+                                 "upstream: k1:9092\n"
+                                 "upstream-sasl:\n"
+                                 "  mechanism: PLAIN\n"
+                                 "  username: public/default\n"
+                                 "  password-file: " + secret + "\n");
+    ConfigFlags flags;
+    flags.config_file = file;
+    std::vector<std::string> problems;
+    const auto c = load_config(flags, problems);
+    EXPECT_TRUE(problems.empty()) << problems.front();
+    EXPECT_TRUE(c.upstream_sasl.enabled());
+    EXPECT_EQ(c.upstream_sasl.username, "public/default");
+    EXPECT_EQ(c.upstream_sasl.password, "token:eyJhbGciOiJIUzI1NiJ9.e30.sig");  // without the line break
+
+    flags.upstream_sasl_username = "tenant/ns";  // flags win, as everywhere
+    problems.clear();
+    EXPECT_EQ(load_config(flags, problems).upstream_sasl.username, "tenant/ns");
+}
+
+TEST(LoadConfig, UpstreamSaslProblemsAreNamed) {
+    ConfigFlags flags;
+    flags.upstream = "k:9092";
+    flags.upstream_sasl_mechanism = "SCRAM-SHA-512";
+    flags.upstream_sasl_password_file = "/nonexistent/password";
+    std::vector<std::string> problems;
+    (void)load_config(flags, problems);
+    EXPECT_TRUE(mentions(problems, "upstream-sasl.mechanism: \"SCRAM-SHA-512\" is not supported")) << problems.size();
+    EXPECT_TRUE(mentions(problems, "upstream-sasl.username: required"));
+    EXPECT_TRUE(mentions(problems, "upstream-sasl.password-file: \"/nonexistent/password\" cannot be read"));
+
+    ConfigFlags half;
+    half.upstream = "k:9092";
+    half.upstream_sasl_username = "public/default";
+    problems.clear();
+    (void)load_config(half, problems);
+    EXPECT_TRUE(mentions(problems, "without a mechanism"));
+
+    const auto empty = write_temp("kgate-upstream-empty-password", "\n");
+    ConfigFlags blank;
+    blank.upstream = "k:9092";
+    blank.upstream_sasl_mechanism = "PLAIN";
+    blank.upstream_sasl_username = "u";
+    blank.upstream_sasl_password_file = empty;
+    problems.clear();
+    (void)load_config(blank, problems);
+    EXPECT_TRUE(mentions(problems, "holds no password"));
+
+    const auto file = write_temp("kgate-config-sasl-bad.yaml", "upstream: k1:9092\nupstream-sasl:\n  mechanism: PLAIN\n  user: x\n");
+    ConfigFlags bad;
+    bad.config_file = file;
+    problems.clear();
+    (void)load_config(bad, problems);
+    EXPECT_TRUE(mentions(problems, "unknown setting \"user\""));
+}
+
 }  // namespace
 }  // namespace kgate::gateway
