@@ -5,6 +5,16 @@
 #include "gateway/routing/own_address.h"
 
 namespace kgate::gateway {
+namespace {
+
+// advertised-host when it is set and names more than this machine.
+bool names_clients_host(const GatewayConfig& config, const std::string& host) {
+    const auto& told = config.advertised_host;
+    if (told.empty() || host != told) return false;
+    return told != "localhost" && told != "::1" && !told.starts_with("127.");
+}
+
+}  // namespace
 
 PortClaim claim_port(const GatewayConfig& config, std::int32_t node_id, const HostPort& advertised) {
     PortClaim claim;
@@ -18,6 +28,13 @@ PortClaim claim_port(const GatewayConfig& config, std::int32_t node_id, const Ho
                     "broker {} advertises {}, which is {}: a broker behind kgate must advertise one of the gateway's broker "
                     "ports ({}-{}) or its own address",
                     node_id, advertised.to_string(), *what, config.first_broker_port(), config.last_broker_port());
+            } else if (names_clients_host(config, advertised.host)) {
+                // The public name with a port kgate does not serve: most likely a proxy port of the
+                // recipe that broker-ports leaves out. On loopback it may be a real broker.
+                claim.problem = fmt::format(
+                    "broker {} advertises {}, the name clients are told, with a port outside broker-ports ({}-{}): if that is "
+                    "meant to be its gateway port, widen broker-ports; kgate dials it as the broker's own address",
+                    node_id, advertised.to_string(), config.first_broker_port(), config.last_broker_port());
             }
         }
     }

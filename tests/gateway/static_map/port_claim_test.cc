@@ -56,6 +56,22 @@ TEST(PortClaim, AdvertisingTheBootstrapOrAnOperatorPortIsAProblem) {
     }
 }
 
+TEST(PortClaim, ThePublicNameWithAPortOutsideTheRangeIsSaid) {
+    auto c = recipe_gateway();
+    c.listen = {"0.0.0.0", 18110};
+    c.advertised_host = "kafka.example.com";
+    const auto claim = claim_port(c, 4, {"kafka.example.com", 18120});
+    EXPECT_EQ(claim.port, 0);
+    ASSERT_TRUE(claim.problem);
+    EXPECT_NE(claim.problem->find("broker 4 advertises kafka.example.com:18120, the name clients are told, with a port outside "
+                                  "broker-ports (18111-18114)"),
+              std::string::npos)
+        << *claim.problem;
+    // On loopback a port outside the range may be a real broker beside kgate: nothing to say.
+    c.advertised_host = "127.0.0.1";
+    EXPECT_FALSE(claim_port(c, 4, {"127.0.0.1", 18120}).problem);
+}
+
 TEST(PortClaim, TheNameClientsAreToldCountsAsTheGateways) {
     auto c = recipe_gateway();
     c.listen = {"0.0.0.0", 18110};
