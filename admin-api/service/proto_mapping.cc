@@ -24,7 +24,8 @@ void to_proto(const gateway::BrokerRoute& r, pb::Route& out) {
 
 void to_proto(const gateway::BrokerInfo& b, pb::Broker& out) {
     out.set_node_id(b.route.node_id);
-    out.set_advertised_address(b.route.broker_advertised.to_string());
+    // Empty for a configured route no Metadata has named yet.
+    if (b.route.broker_advertised.port != 0) out.set_advertised_address(b.route.broker_advertised.to_string());
     out.set_effective_address(b.route.upstream().to_string());
     out.set_listener(b.route.client_advertised.to_string());
     out.set_listen_port(b.route.listen_port);

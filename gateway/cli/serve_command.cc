@@ -1,5 +1,6 @@
 #include "gateway/cli/serve_command.h"
 
+#include <algorithm>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -98,7 +99,11 @@ void add_check_config_command(CLI::App& app) {
         if (!ok) throw CLI::RuntimeError(2);
         std::cout << "configuration is valid: " << config.upstream.size() << " upstream bootstrap servers, listening on "
                   << config.listen.to_string() << ", broker ports " << config.first_broker_port() << "-" << config.last_broker_port()
-                  << ", clients told " << config.client_host() << "\n";
+                  << ", clients told " << config.client_host();
+        const auto static_routes = std::count_if(config.overrides.begin(), config.overrides.end(),
+                                                 [](const gateway::UpstreamOverride& o) { return o.address && o.listen_port; });
+        if (static_routes != 0) std::cout << ", " << static_routes << " static routes (served before discovery)";
+        std::cout << "\n";
     });
 }
 

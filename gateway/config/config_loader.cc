@@ -53,6 +53,46 @@ bool scalar(const YAML::Node& node, const std::string& where, T& out, std::vecto
     }
 }
 
+// One `overrides` entry: node-id, and upstream, listen-port or both.
+std::optional<UpstreamOverride> parse_override(const YAML::Node& item, const std::string& where, std::vector<std::string>& problems) {
+    if (!item.IsMap() || !item["node-id"] || (!item["upstream"] && !item["listen-port"])) {
+        problems.push_back(fmt::format("{}: each entry needs node-id, and upstream, listen-port or both", where));
+        return std::nullopt;
+    }
+    UpstreamOverride o;
+    if (!scalar(item["node-id"], where + ".node-id", o.node_id, problems)) return std::nullopt;
+    bool ok = true;
+    for (const auto& field : item) {
+        const auto name = field.first.as<std::string>();
+        if (name != "node-id" && name != "upstream" && name != "listen-port") {
+            problems.push_back(fmt::format("{}: node {}: unknown setting \"{}\" (known: node-id, upstream, listen-port)", where, o.node_id, name));
+            ok = false;
+        }
+    }
+    if (item["upstream"]) {
+        std::string addr;
+        std::string error;
+        if (!scalar(item["upstream"], where + ".upstream", addr, problems)) ok = false;
+        else if (auto hp = parse_host_port(addr, error)) o.address = std::move(*hp);
+        else {
+            problems.push_back(fmt::format("{}: node {}: upstream: {}", where, o.node_id, error));
+            ok = false;
+        }
+    }
+    if (item["listen-port"]) {
+        int port = 0;
+        if (!scalar(item["listen-port"], where + ".listen-port", port, problems)) ok = false;
+        else if (port < 1 || port > 65535) {
+            problems.push_back(fmt::format("{}: node {}: listen-port {} is outside 1-65535", where, o.node_id, port));
+            ok = false;
+        } else {
+            o.listen_port = static_cast<std::uint16_t>(port);
+        }
+    }
+    if (!ok) return std::nullopt;
+    return o;
+}
+
 void apply_yaml(GatewayConfig& c, const std::string& file, std::vector<std::string>& problems) {
     YAML::Node root;
     try {
@@ -153,25 +193,11 @@ void apply_yaml(GatewayConfig& c, const std::string& file, std::vector<std::stri
             }
         } else if (key == "overrides") {
             if (!v.IsSequence()) {
-                problems.push_back(fmt::format("{}: must be a list of {{node-id, upstream}}", where));
+                problems.push_back(fmt::format("{}: must be a list of {{node-id, upstream, listen-port}}", where));
                 continue;
             }
             for (const auto& item : v) {
-                UpstreamOverride o;
-                std::string addr;
-                if (!item.IsMap() || !item["node-id"] || !item["upstream"]) {
-                    problems.push_back(fmt::format("{}: each entry needs node-id and upstream", where));
-                    continue;
-                }
-                if (!scalar(item["node-id"], where + ".node-id", o.node_id, problems)) continue;
-                if (!scalar(item["upstream"], where + ".upstream", addr, problems)) continue;
-                std::string error;
-                if (auto hp = parse_host_port(addr, error)) o.address = *hp;
-                else {
-                    problems.push_back(fmt::format("{}: node {}: {}", where, o.node_id, error));
-                    continue;
-                }
-                c.overrides.push_back(std::move(o));
+                if (auto o = parse_override(item, where, problems)) c.overrides.push_back(std::move(*o));
             }
         }
     }

@@ -5,6 +5,7 @@
 #include <charconv>
 #include <filesystem>
 #include <utility>
+#include <map>
 #include <set>
 
 #include <fmt/format.h>
@@ -21,6 +22,38 @@ bool parse_port(std::string_view s, std::uint16_t& port) {
 }
 
 constexpr std::uint16_t kDefaultBrokerPorts = 100;
+
+// Each override names a node once; an upstream must not be kgate itself; a pinned listen port
+// must be a broker port no other listener has.
+void validate_overrides(const GatewayConfig& c, std::vector<std::string>& problems) {
+    std::set<std::int32_t> seen;
+    std::map<std::uint16_t, std::int32_t> pinned;  // listen-port -> node
+    for (const auto& o : c.overrides) {
+        if (!seen.insert(o.node_id).second) problems.emplace_back(fmt::format("overrides: node {} appears twice", o.node_id));
+        if (!o.address && !o.listen_port) problems.emplace_back(fmt::format("overrides: node {} needs upstream, listen-port or both", o.node_id));
+        if (o.address) {
+            if (o.address->host.empty() || o.address->port == 0) problems.emplace_back(fmt::format("overrides: node {} needs host:port", o.node_id));
+            if (auto own = own_listener(c, {}, *o.address)) {
+                problems.emplace_back(fmt::format("overrides: node {}'s upstream {} is {}: kgate would connect to itself", o.node_id,
+                                                  o.address->to_string(), *own));
+            }
+        }
+        if (!o.listen_port) continue;
+        const std::uint16_t port = *o.listen_port;
+        const auto where = fmt::format("overrides: node {}'s listen-port {}", o.node_id, port);
+        if (port == c.listen.port) {
+            problems.emplace_back(fmt::format("{} is the bootstrap port (listen)", where));
+        } else if (port < c.first_broker_port() || port > c.last_broker_port()) {
+            problems.emplace_back(fmt::format("{} is outside broker-ports {}-{}; widen broker-ports to include it", where,
+                                              c.first_broker_port(), c.last_broker_port()));
+        }
+        if (c.http_listen && c.http_listen->port == port) problems.emplace_back(fmt::format("{} is also http-listen's port", where));
+        if (c.admin_listen && c.admin_listen->port == port) problems.emplace_back(fmt::format("{} is also admin-listen's port", where));
+        if (const auto [it, fresh] = pinned.emplace(port, o.node_id); !fresh) {
+            problems.emplace_back(fmt::format("{} is also node {}'s: two brokers cannot share a gateway port", where, it->second));
+        }
+    }
+}
 
 }  // namespace
 
@@ -77,6 +110,13 @@ bool parse_port_range(std::string_view text, std::uint16_t& first, std::uint16_t
         return false;
     }
     return true;
+}
+
+const UpstreamOverride* GatewayConfig::override_for(std::int32_t node_id) const {
+    for (const auto& o : overrides) {
+        if (o.node_id == node_id) return &o;
+    }
+    return nullptr;
 }
 
 std::uint16_t GatewayConfig::first_broker_port() const {
@@ -157,15 +197,7 @@ std::vector<std::string> validate(const GatewayConfig& c) {
     } else if (!sasl.username.empty() || !sasl.password_file.empty()) {
         problems.emplace_back("upstream-sasl: a username or password file without a mechanism; set upstream-sasl.mechanism: PLAIN");
     }
-    std::set<std::int32_t> seen;
-    for (const auto& o : c.overrides) {
-        if (!seen.insert(o.node_id).second) problems.emplace_back(fmt::format("overrides: node {} appears twice", o.node_id));
-        if (o.address.host.empty() || o.address.port == 0) problems.emplace_back(fmt::format("overrides: node {} needs host:port", o.node_id));
-        if (auto own = own_listener(c, {}, o.address)) {
-            problems.emplace_back(fmt::format("overrides: node {}'s upstream {} is {}: kgate would connect to itself", o.node_id,
-                                              o.address.to_string(), *own));
-        }
-    }
+    validate_overrides(c, problems);
     return problems;
 }
 

@@ -13,9 +13,13 @@
 
 namespace kgate::gateway {
 
+// One entry of `overrides`: what the operator states about a broker, by node id. With both an
+// upstream and a listen port it is a static route (what one proxy per broker would be
+// configured with): kgate opens that listener and serves it before any discovery.
 struct UpstreamOverride {
     std::int32_t node_id = -1;
-    HostPort address;  // where the gateway reaches that broker instead of its advertised address
+    std::optional<HostPort> address;           // where the gateway reaches that broker instead of its advertised address
+    std::optional<std::uint16_t> listen_port;  // the broker's gateway port, pinned
 };
 
 // How kgate authenticates its own connections to the brokers (discovery's ApiVersions and
@@ -58,6 +62,7 @@ struct GatewayConfig {
     std::uint16_t first_broker_port() const;
     std::uint16_t last_broker_port() const;
     std::string client_host() const { return advertised_host.empty() ? listen.host : advertised_host; }
+    const UpstreamOverride* override_for(std::int32_t node_id) const;
 };
 
 // "host:port" or "[v6-address]:port". Returns nullopt and sets `error` when malformed.

@@ -15,8 +15,11 @@ HttpResponse text(int status, std::string body) {
 
 HttpResponse readiness(const HttpContext& c) {
     if (c.draining) return text(503, "draining: shutting down");
-    if (!c.cluster_known) return text(503, "not ready: upstream metadata not fetched yet");
+    if (!c.cluster_known && c.not_ready_without_discovery) {
+        return text(503, "not ready: upstream metadata not fetched yet (" + *c.not_ready_without_discovery + ")");
+    }
     if (!c.listening) return text(503, "not ready: listeners not open yet");
+    if (!c.cluster_known) return text(200, "ready: serving the configured and saved routes; discovery has not confirmed them yet");
     return text(200, "ready");
 }
 
@@ -27,7 +30,7 @@ HttpResponse routes(const HttpContext& c) {
     if (c.routes) {
         for (const auto& r : c.routes->routes()) {
             out.push_back({{"node_id", r.node_id},
-                           {"broker_advertised", host_port(r.broker_advertised)},
+                           {"broker_advertised", r.broker_advertised.port != 0 ? host_port(r.broker_advertised) : nlohmann::json(nullptr)},
                            {"upstream_override", r.upstream_override ? host_port(*r.upstream_override) : nlohmann::json(nullptr)},
                            {"listen_port", r.listen_port},
                            {"client_advertised", host_port(r.client_advertised)}});

@@ -2,6 +2,7 @@
 // The operator HTTP endpoints as a pure function of the request and a snapshot of the
 // gateway's state, so every route is testable without sockets.
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "gateway/routing/routing_snapshot.h"
@@ -27,6 +28,9 @@ struct HttpResponse {
 struct HttpContext {
     bool listening = false;       // on_ready() ran: the bootstrap and broker listeners are up
     bool cluster_known = false;   // upstream metadata and API versions were fetched
+    // Before discovery: why the routes known from the configuration and the state directory
+    // cannot be served yet; nullopt when they can (kgate is ready without discovery).
+    std::optional<std::string> not_ready_without_discovery = "no routes before discovery";
     bool draining = false;        // shutdown began
     std::shared_ptr<const RoutingSnapshot> routes;
     const prometheus::Registry* metrics = nullptr;

@@ -41,4 +41,11 @@ std::optional<std::string> own_listener(const GatewayConfig& config, std::span<c
     return std::nullopt;
 }
 
+std::optional<std::uint16_t> own_broker_port(const GatewayConfig& config, const HostPort& advertised) {
+    if (!reaches(config.listen.host, advertised.host, config.client_host())) return std::nullopt;
+    if (advertised.port < config.first_broker_port() || advertised.port > config.last_broker_port()) return std::nullopt;
+    if (advertised.port == config.listen.port) return std::nullopt;
+    return advertised.port;
+}
+
 }  // namespace kgate::gateway

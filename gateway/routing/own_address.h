@@ -18,4 +18,9 @@ namespace kgate::gateway {
 // listen port, HTTP, admin. nullopt otherwise.
 std::optional<std::string> own_listener(const GatewayConfig& config, std::span<const BrokerRoute> routes, const HostPort& target);
 
+// The gateway broker port `advertised` names, when it names one: an address that reaches the
+// broker listeners (the listen host, the host clients are told, loopback for a loopback or
+// wildcard bind) with a port in broker-ports. nullopt otherwise.
+std::optional<std::uint16_t> own_broker_port(const GatewayConfig& config, const HostPort& advertised);
+
 }  // namespace kgate::gateway

@@ -96,7 +96,8 @@ std::vector<BrokerRoute> RouteStore::load() const {
             const int port = r.at("listen_port").get<int>();
             if (port < 1 || port > 65535) throw std::out_of_range("listen_port");
             route.listen_port = static_cast<std::uint16_t>(port);
-            route.broker_advertised = host_port_from(r.at("broker_advertised"));
+            // Absent for a route only configured so far (no Metadata has named the broker yet).
+            if (r.contains("broker_advertised")) route.broker_advertised = host_port_from(r.at("broker_advertised"));
             if (r.contains("upstream_override")) route.upstream_override = host_port_from(r.at("upstream_override"));
             if (r.contains("client_advertised")) route.client_advertised = host_port_from(r.at("client_advertised"));
             if (r.contains("admin")) route.admin = overrides_from(r.at("admin"));
@@ -112,8 +113,9 @@ void RouteStore::save(const std::vector<BrokerRoute>& routes) const {
     std::filesystem::create_directories(dir_);
     nlohmann::json doc{{"format", 1}, {"routes", nlohmann::json::array()}};
     for (const auto& r : routes) {
-        nlohmann::json j{{"node_id", r.node_id}, {"listen_port", r.listen_port}, {"broker_advertised", to_json(r.broker_advertised)},
-                         {"client_advertised", to_json(r.client_advertised)}};
+        if (r.listen_port == 0) continue;  // no port to keep: it gets one at the next start
+        nlohmann::json j{{"node_id", r.node_id}, {"listen_port", r.listen_port}, {"client_advertised", to_json(r.client_advertised)}};
+        if (r.broker_advertised.port != 0) j["broker_advertised"] = to_json(r.broker_advertised);
         if (r.upstream_override) j["upstream_override"] = to_json(*r.upstream_override);
         if (!r.admin.empty()) j["admin"] = to_json(r.admin);
         doc["routes"].push_back(std::move(j));

@@ -4,6 +4,8 @@
 
 #include "gateway/routing/host_name.h"
 #include "gateway/routing/own_address.h"
+#include "gateway/static_map/port_claim.h"
+#include "gateway/static_map/starting_routes.h"
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -14,10 +16,24 @@ RoutingTable::RoutingTable(const GatewayConfig& config, RouteStore store) : conf
 
 void RoutingTable::restore() {
     std::lock_guard lock(mutex_);
-    routes_ = store_.load();
+    auto saved = store_.load();
+    const auto saved_count = saved.size();
+    auto start = starting_routes(config_, std::move(saved));
+    for (const auto& note : start.notes) spdlog::info("{}", note);
+    for (const auto& problem : start.problems) spdlog::error("{}", problem);
+    routes_ = std::move(start.routes);
     for (auto& r : routes_) apply_overrides(r);
     published_.publish(std::make_shared<const RoutingSnapshot>(routes_));
-    if (!routes_.empty()) spdlog::info("restored {} broker routes from {}", routes_.size(), store_.file().string());
+    if (saved_count != 0) spdlog::info("restored {} broker routes from {}", saved_count, store_.file().string());
+    if (routes_.size() > saved_count) spdlog::info("{} broker routes from the configuration (overrides with upstream and listen-port)", routes_.size() - saved_count);
+    not_ready_without_discovery_.reset();
+    if (routes_.empty()) not_ready_without_discovery_ = "no routes before discovery";
+    for (const auto& r : routes_) {
+        if (auto why = why_not_servable(config_, routes_, r)) {
+            not_ready_without_discovery_ = std::move(why);
+            break;
+        }
+    }
 }
 
 void RoutingTable::start_listening(ListenerOpener& opener) {
@@ -25,6 +41,11 @@ void RoutingTable::start_listening(ListenerOpener& opener) {
     opener_ = &opener;
     for (auto& r : routes_) {
         std::string error;
+        if (r.listen_port == 0) {  // it lost its saved port to a broker that must have it
+            if (!assign_port(r, error)) spdlog::error("broker {}: {}", r.node_id, error);
+            apply_overrides(r);
+            continue;
+        }
         if (!opener.open_broker_listener(r.listen_port, r.node_id, error)) {
             // The saved port is taken: a new one is better than no listener, and is persisted.
             spdlog::warn("broker {}: saved port {} unavailable ({}); assigning another", r.node_id, r.listen_port, error);
@@ -42,8 +63,15 @@ std::optional<BrokerRoute> RoutingTable::ensure(std::int32_t node_id, const Host
     auto it = std::find_if(routes_.begin(), routes_.end(), [&](const BrokerRoute& r) { return r.node_id == node_id; });
     if (it != routes_.end()) {
         if (it->broker_advertised == advertised || !authoritative) return *it;
-        spdlog::info("broker {} now advertises {} (was {})", node_id, advertised.to_string(), it->broker_advertised.to_string());
+        if (it->broker_advertised.port == 0) spdlog::info("broker {} advertises {}", node_id, advertised.to_string());
+        else spdlog::info("broker {} now advertises {} (was {})", node_id, advertised.to_string(), it->broker_advertised.to_string());
         it->broker_advertised = advertised;
+        const std::uint16_t old_port = it->listen_port;
+        if (take_claimed_port(*it) && it->listen_port != old_port) {
+            if (opener_ != nullptr) opener_->close_broker_listener(old_port);
+            apply_overrides(*it);
+            spdlog::info("broker {} moved from gateway port {} to {}", node_id, old_port, it->listen_port);
+        }
         BrokerRoute copy = *it;
         publish_and_save();
         return copy;
@@ -51,7 +79,7 @@ std::optional<BrokerRoute> RoutingTable::ensure(std::int32_t node_id, const Host
     BrokerRoute route;
     route.node_id = node_id;
     route.broker_advertised = advertised;
-    if (!assign_port(route, error)) return std::nullopt;
+    if (!take_claimed_port(route) && !assign_port(route, error)) return std::nullopt;
     apply_overrides(route);
     routes_.push_back(route);
     spdlog::info("broker {} ({}) gets gateway port {}", node_id, route.upstream().to_string(), route.listen_port);
@@ -65,9 +93,7 @@ std::vector<BrokerRoute>::iterator RoutingTable::find_locked(std::int32_t node_i
 
 void RoutingTable::apply_overrides(BrokerRoute& route) const {
     route.upstream_override.reset();
-    for (const auto& o : config_.overrides) {
-        if (o.node_id == route.node_id) route.upstream_override = o.address;
-    }
+    if (const auto* o = config_.override_for(route.node_id); o != nullptr && o->address) route.upstream_override = o->address;
     if (route.admin.upstream) route.upstream_override = route.admin.upstream;
     route.client_advertised = {route.admin.advertised_host.value_or(config_.client_host()),
                                route.admin.advertised_port.value_or(route.listen_port)};
@@ -136,6 +162,11 @@ ControlResult<BrokerRoute> RoutingTable::update(std::int32_t node_id, const Rout
     }
     if (change.listen_port) {
         if (auto e = check_port("listen_port", *change.listen_port)) return *e;
+        const auto claim = claim_port(config_, node_id, next.broker_advertised);
+        if (claim.port != 0 && *change.listen_port != claim.port) {
+            return ControlError{ControlErrc::failed_precondition,
+                                fmt::format("listen_port: broker {}'s gateway port must stay {}: {}", node_id, claim.port, claim.reason)};
+        }
     }
     BrokerRoute probe = next;
     apply_overrides(probe);
@@ -215,7 +246,9 @@ ControlResult<BrokerRoute> RoutingTable::commit(const BrokerRoute& next) {
 bool RoutingTable::assign_port(BrokerRoute& route, std::string& error) {
     for (unsigned p = config_.first_broker_port(); p <= config_.last_broker_port(); ++p) {
         const auto port = static_cast<std::uint16_t>(p);
-        const bool taken = port == config_.listen.port ||
+        const auto pinned_for = std::find_if(config_.overrides.begin(), config_.overrides.end(),
+                                              [&](const UpstreamOverride& o) { return o.listen_port == port && o.node_id != route.node_id; });
+        const bool taken = port == config_.listen.port || pinned_for != config_.overrides.end() ||
                            std::any_of(routes_.begin(), routes_.end(), [&](const BrokerRoute& r) { return r.listen_port == port; });
         if (taken) continue;
         std::string why;
@@ -229,6 +262,32 @@ bool RoutingTable::assign_port(BrokerRoute& route, std::string& error) {
     error = fmt::format("no free port in the broker port range {}-{} for broker {}", config_.first_broker_port(),
                         config_.last_broker_port(), route.node_id);
     return false;
+}
+
+bool RoutingTable::take_claimed_port(BrokerRoute& route) {
+    const auto claim = claim_port(config_, route.node_id, route.broker_advertised);
+    if (claim.problem) spdlog::error("{}", *claim.problem);
+    if (claim.port == 0 || claim.port == route.listen_port) return claim.port != 0;
+    const auto holder = std::find_if(routes_.begin(), routes_.end(),
+                                     [&](const BrokerRoute& r) { return r.listen_port == claim.port && r.node_id != route.node_id; });
+    if (holder != routes_.end()) {
+        // A holder only configured, never seen in the cluster, most likely has a mistyped node id.
+        const std::string unseen = holder->broker_advertised.port == 0
+                                       ? fmt::format(" (configured in overrides but not named by the cluster: is node id {} right?)", holder->node_id)
+                                       : "";
+        spdlog::error("broker {} must have gateway port {}, {}, but broker {}{} has it; broker {} gets {}: clients still reach it, "
+                      "but the address it advertises leads to broker {}",
+                      route.node_id, claim.port, claim.reason, holder->node_id, unseen, route.node_id,
+                      route.listen_port == 0 ? std::string("another port") : fmt::format("port {}", route.listen_port), holder->node_id);
+        return false;
+    }
+    std::string why;
+    if (opener_ != nullptr && !opener_->open_broker_listener(claim.port, route.node_id, why)) {
+        spdlog::error("broker {} must have gateway port {}, {}, but it cannot be listened on: {}", route.node_id, claim.port, claim.reason, why);
+        return false;
+    }
+    route.listen_port = claim.port;
+    return true;
 }
 
 void RoutingTable::publish_and_save() {

@@ -28,9 +28,13 @@ class RoutingTable {
 public:
     RoutingTable(const GatewayConfig& config, RouteStore store);
 
-    // Loads the persisted routes and applies configured overrides. Throws RouteStoreError
+    // Loads the persisted routes, adds those the configuration alone defines (overrides with an
+    // upstream and a listen port) and applies configured overrides. Throws RouteStoreError
     // when the state file is corrupt.
     void restore();
+    // After restore(): whether the routes known before discovery can be served as they are
+    // (there are some, and each has an upstream that is not kgate itself); else why not.
+    const std::optional<std::string>& why_not_ready_without_discovery() const { return not_ready_without_discovery_; }
     // From now on every route has a listener: opens those of the known routes, and new
     // routes open theirs as they are created.
     void start_listening(ListenerOpener& opener);
@@ -62,6 +66,9 @@ private:
     // nothing changes.
     ControlResult<BrokerRoute> commit(const BrokerRoute& next);
     bool assign_port(BrokerRoute& route, std::string& error);
+    // Gives `route` the port it must have (claim_port) when that port is free and can be
+    // listened on; says clearly why not otherwise. Does not close the route's old listener.
+    bool take_claimed_port(BrokerRoute& route);
     void publish_and_save();
 
     const GatewayConfig& config_;
@@ -69,6 +76,7 @@ private:
     std::mutex mutex_;                // serializes changes; readers never take it
     std::vector<BrokerRoute> routes_;  // the authoritative copy, under mutex_
     ListenerOpener* opener_ = nullptr;
+    std::optional<std::string> not_ready_without_discovery_ = "no routes before discovery";
     Published<RoutingSnapshot> published_{std::make_shared<const RoutingSnapshot>()};
 };
 

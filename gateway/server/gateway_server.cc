@@ -99,21 +99,45 @@ awaitable<void> GatewayServer::accept_loop(tcp::acceptor& acceptor, ListenerTarg
     }
 }
 
-void GatewayServer::on_ready() {
+bool GatewayServer::open_listeners() {
+    if (listening_) return true;
     std::string error;
     if (!open_listener(config_.listen.port, ListenerTarget{true, -1}, error)) {
         spdlog::critical("cannot open the bootstrap listener: {}", error);
         exit_status_ = 1;
         begin_shutdown(0);
-        return;
+        return false;
     }
     routing_.start_listening(*this);
     listening_ = true;
+    return true;
+}
+
+void GatewayServer::open_before_discovery() {
+    const auto routes = routing_.snapshot()->routes().size();
+    if (routes == 0 || !open_listeners()) return;
+    if (const auto& why = routing_.why_not_ready_without_discovery()) {
+        spdlog::warn("listeners open for {} known brokers before discovery, but not ready until discovery succeeds: {}", routes, *why);
+    } else {
+        spdlog::info("ready before discovery: {} configured and saved broker routes behind {}; discovery will confirm them", routes,
+                     config_.listen.to_string());
+    }
+}
+
+void GatewayServer::on_ready() {
+    if (!open_listeners()) return;
     spdlog::info("ready: {} brokers behind {}", routing_.snapshot()->routes().size(), config_.listen.to_string());
 }
 
 HttpContext GatewayServer::http_context() const {
-    return HttpContext{listening_.load(), cluster_.load()->known, stopping_.load(), routing_.snapshot(), &metrics_.registry()};
+    HttpContext c;
+    c.listening = listening_.load();
+    c.cluster_known = cluster_.load()->known;
+    c.not_ready_without_discovery = routing_.why_not_ready_without_discovery();
+    c.draining = stopping_.load();
+    c.routes = routing_.snapshot();
+    c.metrics = &metrics_.registry();
+    return c;
 }
 
 void GatewayServer::begin_shutdown(int signal_number) {
@@ -172,6 +196,9 @@ int GatewayServer::run() {
         signals.async_wait(on_signal);
     };
     signals.async_wait(on_signal);
+    // Known routes (configured or saved) are served at once, as one proxy per broker would be;
+    // discovery then confirms them and finds the brokers not known yet.
+    asio::post(control_, [this] { open_before_discovery(); });
     asio::co_spawn(control_, discovery_.run([this] { on_ready(); }),
                    asio::bind_cancellation_slot(stop_discovery_.slot(), asio::detached));
     std::string upstream;

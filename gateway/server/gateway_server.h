@@ -58,6 +58,11 @@ private:
 
     bool open_listener(std::uint16_t port, ListenerTarget target, std::string& error);
     awaitable<void> accept_loop(tcp::acceptor& acceptor, ListenerTarget target);
+    // Opens the bootstrap and broker listeners, once; false when start-up failed.
+    bool open_listeners();
+    // At start-up: serves the routes known from the configuration and the state directory.
+    void open_before_discovery();
+    // Discovery's first success: the listeners open, if they were not already.
     void on_ready();
     HttpContext http_context() const;
     void begin_shutdown(int signal_number);

@@ -169,7 +169,7 @@ GatewayStatus GatewayServer::status() const {
     s.version = KGATE_VERSION;
     s.kafka_spec_version = KGATE_KAFKA_SPEC_VERSION;
     s.uptime_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
-    s.ready = listening_.load() && cluster_.load()->known;
+    s.ready = listening_.load() && (cluster_.load()->known || !routing_.why_not_ready_without_discovery());
     s.stopping = stopping_.load();
     s.routes = routing_.snapshot()->routes().size();
     s.client_connections = static_cast<std::size_t>(std::max(0, services_.active_sessions.load()));

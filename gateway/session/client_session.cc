@@ -11,6 +11,7 @@
 #include "gateway/rewrite/metadata_splice.h"
 #include "gateway/rewrite/response_rewriter.h"
 #include "gateway/routing/own_address.h"
+#include "gateway/static_map/cluster_view_wait.h"
 #include "gateway/upstream/connect.h"
 #include "protocol/codec/api_table.h"
 #include "protocol/codec/frame_scan.h"
@@ -84,7 +85,9 @@ ClientSession::ClientSession(tcp::socket client, ListenerTarget target, SessionS
 
 awaitable<void> ClientSession::run() {
     using namespace asio::experimental::awaitable_operators;
-    if (co_await connect_upstream()) {
+    bool connected = co_await connect_upstream();
+    if (connected) connected = co_await cluster_view_known();
+    if (connected) {
         spdlog::debug("conn {} from {}: upstream {}", id_, peer_, upstream_name_);
         co_await (read_requests() && write_responses());
     }
@@ -163,6 +166,16 @@ awaitable<bool> ClientSession::connect_upstream() {
         services_.metrics.upstream_opened(upstream_node_);
         co_return true;
     }
+    co_return false;
+}
+
+awaitable<bool> ClientSession::cluster_view_known() {
+    const auto limit = services_.config.connect_timeout;
+    const std::function<bool()> closing = [this] { return closed_ || draining_; };
+    if (co_await wait_for_cluster_view(services_.cluster, limit, closing)) co_return true;
+    spdlog::warn("conn {} from {}: the brokers' API versions are not known {} ms after connecting to {} (discovery has not "
+                 "succeeded yet); closing the connection",
+                 id_, peer_, limit.count(), upstream_name_);
     co_return false;
 }
 

@@ -58,6 +58,9 @@ private:
     };
 
     awaitable<bool> connect_upstream();
+    // Before discovery's first success (kgate ready from its static routes): waits, bounded,
+    // for the brokers' API versions that ApiVersions answers are made of.
+    awaitable<bool> cluster_view_known();
     awaitable<void> read_requests();
     // One gathered write of queued requests; false (and the session closed) when it failed.
     awaitable<bool> send_to_broker(FrameBatch& requests);

@@ -58,7 +58,10 @@ awaitable<bool> ClusterDiscovery::refresh() {
     auto executor = co_await asio::this_coro::executor;
     // Bootstrap servers first, then brokers already known, for when the bootstrap list is stale.
     std::vector<HostPort> candidates = config_.upstream;
-    for (const auto& r : routing_.snapshot()->routes()) candidates.push_back(r.upstream());
+    for (const auto& r : routing_.snapshot()->routes()) {
+        // A configured route's upstream is usually a bootstrap server too: asked once.
+        if (std::find(candidates.begin(), candidates.end(), r.upstream()) == candidates.end()) candidates.push_back(r.upstream());
+    }
 
     std::optional<msg::MetadataResponse> metadata;
     msg::ApiVersionsResponse template_response;

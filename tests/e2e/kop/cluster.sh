@@ -40,7 +40,9 @@ kop_bookie_port() { echo $((KOP_FIRST_PORT + 1)); }
 kop_pulsar_port() { echo $((KOP_FIRST_PORT + 2 + 3 * ($1 - 1))); }
 kop_web_port() { echo $((KOP_FIRST_PORT + 3 + 3 * ($1 - 1))); }
 kop_kafka_port() { echo $((KOP_FIRST_PORT + 4 + 3 * ($1 - 1))); }
-kop_advertised() { echo "localhost:$(kop_kafka_port "$1")"; }
+# KOP_ADVERTISED_N (HOST:PORT), if set, is what broker N advertises instead (the Envoy-per-broker
+# recipe: the gateway's address).
+kop_advertised() { local set="KOP_ADVERTISED_$1"; echo "${!set:-localhost:$(kop_kafka_port "$1")}"; }
 kop_log() { echo "$KOP_DIR/$1/out.log"; }
 kop_listen_ports() { seq "$KOP_FIRST_PORT" $((KOP_FIRST_PORT + 1 + 3 * KOP_BROKERS)); }
 

@@ -49,9 +49,10 @@ die() {
   exit 1
 }
 
-# shellcheck source=tests/e2e/kop/kop_prerequisites.sh
-source "$here/kop_prerequisites.sh"
-kop_prerequisites kop_e2e
+# shellcheck source=tests/e2e/kop/kop_e2e_common.sh
+source "$here/kop_e2e_common.sh"
+kop_handler_or_skip kop_e2e
+kop_pulsar_libs_or_die
 for tool in "$kgate" "$e2e"; do
   [[ -x $tool ]] || die "$tool is not an executable"
 done
@@ -115,7 +116,7 @@ for port in $(seq $((PORT_BASE + 10)) $((PORT_BASE + 16))); do
 done
 
 t=$(date +%s)
-kop_cluster_init "$run/kop" "$PORT_BASE" "$pulsar_libs" "$nar"
+kop_cluster_init "$run/kop" "$PORT_BASE" "$KOP_PULSAR_LIBS" "$KOP_HANDLER"
 kop_cluster_start "$CLUSTER_WAIT_S"
 echo "kop_e2e: cluster up in $(elapsed_since "$t") s"
 

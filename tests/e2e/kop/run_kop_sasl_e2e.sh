@@ -15,7 +15,7 @@
 #
 #   run_kop_sasl_e2e.sh KGATE WORKDIR
 #
-# Needs KGATE_KOP_NAR like kop_e2e (kop_prerequisites.sh: skipped without it). Ports:
+# Needs KGATE_KOP_NAR like kop_e2e (kop_e2e_common.sh: skipped without it). Ports:
 # 18300-18324 unless KGATE_KOP_SASL_E2E_PORT_BASE says otherwise. Logs stay in a run directory
 # under WORKDIR when anything fails or KGATE_E2E_KEEP=1.
 set -euo pipefail
@@ -43,9 +43,10 @@ die() {
   exit 1
 }
 
-# shellcheck source=tests/e2e/kop/kop_prerequisites.sh
-source "$here/kop_prerequisites.sh"
-kop_prerequisites kop_sasl_e2e
+# shellcheck source=tests/e2e/kop/kop_e2e_common.sh
+source "$here/kop_e2e_common.sh"
+kop_handler_or_skip kop_sasl_e2e
+kop_pulsar_libs_or_die
 [[ -x $kgate ]] || die "$kgate is not an executable"
 for tool in java kcat ss timeout; do
   command -v "$tool" >/dev/null || die "$tool is not installed"
@@ -115,7 +116,7 @@ KOP_KCAT_OPTS=(-X security.protocol=SASL_PLAINTEXT -X sasl.mechanisms=PLAIN -X "
   -X "sasl.password=token:$admin_token")
 
 t=$(date +%s)
-kop_cluster_init "$run/kop" "$PORT_BASE" "$pulsar_libs" "$nar"
+kop_cluster_init "$run/kop" "$PORT_BASE" "$KOP_PULSAR_LIBS" "$KOP_HANDLER"
 kop_cluster_start "$CLUSTER_WAIT_S"
 echo "kop_sasl_e2e: SASL cluster up in $(elapsed_since "$t") s"
 

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "gateway/config/config_loader.h"
+#include "gateway/config/loopback_gateway.h"
 
 namespace kgate::gateway {
 namespace {
@@ -17,10 +18,25 @@ bool mentions(const std::vector<std::string>& problems, const std::string& text)
     return false;
 }
 
+// Each of `expected` is named by one of `problems`, and there are no others.
+void expect_problems(const std::vector<std::string>& problems, std::initializer_list<std::string> expected) {
+    for (const auto& e : expected) EXPECT_TRUE(mentions(problems, e)) << "no problem says: " << e;
+    EXPECT_EQ(problems.size(), expected.size());
+}
+
 std::string write_temp(const std::string& name, const std::string& text) {
     const auto path = std::filesystem::temp_directory_path() / name;
     std::ofstream(path) << text;
     return path.string();
+}
+
+// The problems load_config finds in the file at `path`, with no flags.
+std::vector<std::string> problems_in_file(const std::string& path) {
+    ConfigFlags flags;
+    flags.config_file = path;
+    std::vector<std::string> problems;
+    (void)load_config(flags, problems);
+    return problems;
 }
 
 TEST(HostPort, ParsesHostsAndBracketedIpv6) {
@@ -43,12 +59,11 @@ TEST(Validate, NamesEveryProblemAtOnce) {
     c.workers = 0;
     c.log_level = "loud";
     const auto problems = validate(c);
-    EXPECT_TRUE(mentions(problems, "upstream: at least one bootstrap server"));
-    EXPECT_TRUE(mentions(problems, "advertised-host: clients cannot connect to \"0.0.0.0\""));
-    EXPECT_TRUE(mentions(problems, "broker-ports: 9000-9100 contains the bootstrap port 9092"));
-    EXPECT_TRUE(mentions(problems, "workers: 0"));
-    EXPECT_TRUE(mentions(problems, "log-level: \"loud\""));
-    EXPECT_EQ(problems.size(), 5u);
+    expect_problems(problems, {"upstream: at least one bootstrap server",
+                               "advertised-host: clients cannot connect to \"0.0.0.0\"",
+                               "broker-ports: 9000-9100 contains the bootstrap port 9092",
+                               "workers: 0",
+                               "log-level: \"loud\""});
 }
 
 TEST(Validate, DefaultBrokerPortsFollowTheBootstrapPort) {
@@ -86,10 +101,7 @@ TEST(LoadConfig, FileProblemsNameTheFileAndKey) {
                                  "workers: many\n"
                                  "colour: blue\n"
                                  "broker-ports: 9200-9100\n");
-    ConfigFlags flags;
-    flags.config_file = file;
-    std::vector<std::string> problems;
-    (void)load_config(flags, problems);
+    const auto problems = problems_in_file(file);
     EXPECT_TRUE(mentions(problems, file + ": upstream: \"k1\" is not host:port"));
     EXPECT_TRUE(mentions(problems, file + ": workers: \"many\" is not a valid value"));
     EXPECT_TRUE(mentions(problems, file + ": unknown setting \"colour\""));
@@ -161,6 +173,72 @@ TEST(LoadConfig, UpstreamSaslProblemsAreNamed) {
     problems.clear();
     (void)load_config(bad, problems);
     EXPECT_TRUE(mentions(problems, "unknown setting \"user\""));
+}
+
+// The Envoy-per-broker recipe as kgate configuration: each node's upstream and gateway port.
+TEST(LoadConfig, OverridesPinAListenPort) {
+    const auto file = write_temp("kgate-config-static.yaml",
+                                 "upstream: [\"10.0.0.1:9092\"]\n"
+                                 "listen: 127.0.0.1:19092\n"
+                                 "broker-ports: 19093-19094\n"
+                                 "overrides:\n"
+                                 "  - {node-id: 1880146045, upstream: 10.0.0.1:9092, listen-port: 19093}\n"
+                                 "  - {node-id: 770564047, upstream: 10.0.0.2:9092, listen-port: 19094}\n"
+                                 "  - {node-id: 3, listen-port: 19095}\n");
+    ConfigFlags flags;
+    flags.config_file = file;
+    flags.broker_ports = "19093-19099";  // the flag widens the file's range
+    std::vector<std::string> problems;
+    const auto c = load_config(flags, problems);
+    EXPECT_TRUE(problems.empty()) << problems.front();
+    ASSERT_EQ(c.overrides.size(), 3u);
+    EXPECT_EQ(c.overrides[0].address, (HostPort{"10.0.0.1", 9092}));
+    EXPECT_EQ(c.overrides[0].listen_port, 19093);
+    EXPECT_EQ(c.overrides[1].listen_port, 19094);
+    EXPECT_FALSE(c.overrides[2].address);  // a pinned port alone: reached where it advertises
+    EXPECT_EQ(c.overrides[2].listen_port, 19095);
+    ASSERT_NE(c.override_for(770564047), nullptr);
+    EXPECT_EQ(c.override_for(770564047)->address, (HostPort{"10.0.0.2", 9092}));
+    EXPECT_EQ(c.override_for(42), nullptr);
+}
+
+TEST(LoadConfig, BadOverrideEntriesNameTheSetting) {
+    const auto file = write_temp("kgate-config-static-bad.yaml",
+                                 "upstream: [\"10.0.0.1:9092\"]\n"
+                                 "overrides:\n"
+                                 "  - {node-id: 1}\n"
+                                 "  - {node-id: 2, upstream: 10.0.0.2:9092, listen_port: 9093}\n"
+                                 "  - {node-id: 3, listen-port: 70000}\n"
+                                 "  - {node-id: 4, listen-port: next}\n"
+                                 "  - {node-id: 5, upstream: nowhere}\n");
+    const auto problems = problems_in_file(file);
+    expect_problems(problems, {file + ": overrides: each entry needs node-id, and upstream, listen-port or both",
+                               "overrides: node 2: unknown setting \"listen_port\" (known: node-id, upstream, listen-port)",
+                               "overrides: node 3: listen-port 70000 is outside 1-65535",
+                               "overrides.listen-port: \"next\" is not a valid value",
+                               "overrides: node 5: upstream: \"nowhere\" is not host:port"});
+}
+
+TEST(Validate, PinnedListenPortsAreBrokerPortsNoOtherListenerHas) {
+    GatewayConfig c = testing::loopback_gateway(19092, 19110, 19100, 19101);
+    c.overrides = {{1, HostPort{"b1", 9092}, 19093},  {2, HostPort{"b2", 9092}, 19093}, {3, std::nullopt, 19092},
+                   {4, std::nullopt, 19200},          {5, std::nullopt, 19100},          {6, std::nullopt, 19101},
+                   {7, std::nullopt, std::nullopt}};
+    const auto problems = validate(c);
+    expect_problems(problems, {"overrides: node 2's listen-port 19093 is also node 1's: two brokers cannot share a gateway port",
+                               "overrides: node 3's listen-port 19092 is the bootstrap port (listen)",
+                               "overrides: node 4's listen-port 19200 is outside broker-ports 19093-19110; widen broker-ports",
+                               "overrides: node 5's listen-port 19100 is also http-listen's port",
+                               "overrides: node 6's listen-port 19101 is also admin-listen's port",
+                               "overrides: node 7 needs upstream, listen-port or both"});
+}
+
+TEST(Validate, APinnedRouteMustNotLeadBackToTheGateway) {
+    GatewayConfig c = testing::loopback_gateway(19092, 19094, 19100, 19101);
+    // The recipe's mistake: the node's upstream is the address the broker advertises, kgate's own.
+    c.overrides = {{1, HostPort{"127.0.0.1", 19094}, 19093}};
+    const auto problems = validate(c);
+    expect_problems(problems, {"overrides: node 1's upstream 127.0.0.1:19094 is the gateway's own broker port 19094: kgate would connect to itself"});
 }
 
 }  // namespace

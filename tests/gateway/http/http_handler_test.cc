@@ -46,6 +46,25 @@ TEST(HttpHandler, ReadyzWaitsForMetadataAndListeners) {
     EXPECT_EQ(get("/readyz", c).status, 503);
 }
 
+TEST(HttpHandler, ConfiguredRoutesMakeItReadyBeforeDiscovery) {
+    HttpContext c;
+    c.not_ready_without_discovery = "broker 2's upstream 127.0.0.1:18112 is the gateway's own broker port 18112";
+    c.listening = true;
+    auto r = get("/readyz", c);
+    EXPECT_EQ(r.status, 503);
+    EXPECT_NE(r.body.find("metadata not fetched yet (broker 2's upstream"), std::string::npos) << r.body;
+
+    c.not_ready_without_discovery.reset();
+    r = get("/readyz", c);
+    EXPECT_EQ(r.status, 200);
+    EXPECT_NE(r.body.find("discovery has not confirmed them yet"), std::string::npos) << r.body;
+    c.listening = false;
+    EXPECT_EQ(get("/readyz", c).status, 503);
+    c.listening = true;
+    c.cluster_known = true;
+    EXPECT_EQ(get("/readyz", c).body, "ready\n");
+}
+
 TEST(HttpHandler, RoutesListEveryBroker) {
     BrokerRoute a{1, {"b1.internal", 9092}, std::nullopt, 19001, {"gw.example.com", 19001}, {}, false};
     BrokerRoute b{2, {"b2.internal", 9092}, HostPort{"10.0.0.2", 9093}, 19002, {"gw.example.com", 19002}, {}, false};

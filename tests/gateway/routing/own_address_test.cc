@@ -6,19 +6,12 @@
 
 #include <gtest/gtest.h>
 
+#include "gateway/config/loopback_gateway.h"
+
 namespace kgate::gateway {
 namespace {
 
-GatewayConfig loopback_gateway() {
-    GatewayConfig c;
-    c.upstream = {{"kop-1.internal", 9092}};
-    c.listen = {"127.0.0.1", 34000};
-    c.broker_port_first = 34001;
-    c.broker_port_last = 34010;
-    c.http_listen = HostPort{"127.0.0.1", 34100};
-    c.admin_listen = HostPort{"127.0.0.1", 34101};
-    return c;
-}
+GatewayConfig loopback_gateway() { return testing::loopback_gateway(34000, 34010, 34100, 34101); }
 
 TEST(OwnListener, NamesEachOfTheGatewaysListeners) {
     const GatewayConfig c = loopback_gateway();
@@ -54,9 +47,21 @@ TEST(OwnListener, AWildcardListenerIsReachedByLoopbackAndTheAdvertisedName) {
     EXPECT_TRUE(own_listener(c, {}, {"10.0.0.5", 34003}));
 }
 
+TEST(OwnBrokerPort, OnlyTheGatewaysBrokerPortsOnItsOwnHost) {
+    GatewayConfig c = loopback_gateway();
+    EXPECT_EQ(own_broker_port(c, {"127.0.0.1", 34002}), 34002);
+    EXPECT_EQ(own_broker_port(c, {"localhost", 34010}), 34010);
+    EXPECT_FALSE(own_broker_port(c, {"127.0.0.1", 34000}));  // bootstrap
+    EXPECT_FALSE(own_broker_port(c, {"127.0.0.1", 34100}));  // HTTP, outside the range
+    EXPECT_FALSE(own_broker_port(c, {"kop-1.internal", 34002}));
+    c.listen = {"0.0.0.0", 34000};
+    c.advertised_host = "kafka.example.com";
+    EXPECT_EQ(own_broker_port(c, {"kafka.example.com", 34003}), 34003);
+}
+
 TEST(OwnListener, ConfigurationRefusesARouteToTheGatewayItself) {
     GatewayConfig c = loopback_gateway();
-    c.overrides.push_back({1874897021, {"127.0.0.1", 34001}});
+    c.overrides.push_back({1874897021, HostPort{"127.0.0.1", 34001}, std::nullopt});
     c.upstream.push_back({"127.0.0.1", 34000});
     const auto problems = validate(c);
     auto names = [&](std::string_view text) {

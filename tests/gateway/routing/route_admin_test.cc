@@ -106,7 +106,7 @@ TEST_F(RouteAdminTest, AdminOverridesSurviveARestartExactly) {
 
 TEST_F(RouteAdminTest, DeleteRevertsToTheConfiguredOverride) {
     table.reset();
-    config.overrides.push_back({1, {"configured", 9999}});
+    config.overrides.push_back({1, HostPort{"configured", 9999}, std::nullopt});
     table = std::make_unique<RoutingTable>(config, RouteStore(dir));
     table->restore();
     EXPECT_EQ(table->snapshot()->find(1)->upstream(), (HostPort{"configured", 9999}));
@@ -170,6 +170,25 @@ TEST_F(RouteAdminTest, MovingAListenerOpensTheNewPortThenClosesTheOld) {
     // The freed port goes to the next new broker.
     std::string error;
     EXPECT_EQ(table->ensure(3, {"broker-3.internal", 9092}, true, error)->listen_port, 20001);
+}
+
+TEST_F(RouteAdminTest, AListenerTheBrokerAdvertisesCannotBeMoved) {
+    std::string error;
+    ASSERT_EQ(table->ensure(3, {"gw.example.com", 20005}, true, error)->listen_port, 20005);
+    const auto r = table->update(3, change([](RouteChange& c) { c.listen_port = 20006; }));
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().code, ControlErrc::failed_precondition);
+    EXPECT_NE(r.error().message.find("listen_port: broker 3's gateway port must stay 20005: the gateway port it advertises"), std::string::npos)
+        << r.error().message;
+    EXPECT_EQ(table->snapshot()->find(3)->listen_port, 20005);
+    // Where it is, with the upstream the recipe needs (the advertised address is kgate's): fine.
+    const auto kept = table->update(3, change([](RouteChange& c) {
+        c.listen_port = 20005;
+        c.upstream_host = "broker-3.internal";
+        c.upstream_port = 9092;
+    }));
+    ASSERT_TRUE(kept) << kept.error().message;
+    EXPECT_EQ(kept->upstream(), (HostPort{"broker-3.internal", 9092}));
 }
 
 TEST_F(RouteAdminTest, DrainingIsPublishedButNotSaved) {
