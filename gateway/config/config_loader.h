@@ -27,6 +27,8 @@ struct ConfigFlags {
     std::optional<std::string> admin_token_file;
     std::optional<std::string> admin_tls_cert;
     std::optional<std::string> admin_tls_key;
+    std::optional<std::string> broker_kind;  // "kafka" or "kop"
+    std::optional<std::string> kop_topic_prefix;
 };
 
 // Applies the YAML file (if any), then the flags. Every problem found is appended to
