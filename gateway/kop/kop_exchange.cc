@@ -64,7 +64,9 @@ std::optional<UpgradedRequest> upgrade_for_kop(const protocol::DecodedRequest& r
     return std::nullopt;
 }
 
-bool kop_reworks_response(std::int16_t api_key, bool upgraded) {
+bool kop_reworks_response(std::int16_t api_key, std::int16_t upstream_version, bool upgraded) {
+    const protocol::ApiInfo* api = protocol::find_api(api_key);
+    if (api == nullptr || !api->can_decode(upstream_version)) return false;
     return upgraded || api_key == msg::OffsetFetchResponse::api_key;
 }
 

@@ -27,9 +27,10 @@ struct UpgradedRequest {
 // id stay, so the answer matches the client's request.
 std::optional<UpgradedRequest> upgrade_for_kop(const protocol::DecodedRequest& request, const ApiRanges& brokers);
 
-// Whether the answer to `api_key` must be decoded and reworked: OffsetFetch always (topic
-// names), any upgraded request (back to the client's version).
-bool kop_reworks_response(std::int16_t api_key, bool upgraded);
+// Whether the answer to `api_key` at `upstream_version` must be decoded and reworked:
+// OffsetFetch (topic names) and any upgraded request (back to the client's version). Never a
+// version older than the codec reads (OffsetFetch v0): that is forwarded as it came.
+bool kop_reworks_response(std::int16_t api_key, std::int16_t upstream_version, bool upgraded);
 
 struct KopAnswer {
     std::string error;  // non-empty: the answer must not reach the client

@@ -399,7 +399,10 @@ bool ClientSession::deliver_response(InFlight& entry, FrameBuffer& frame, FrameB
         std::int16_t handshake_error = -1;
         if (r.read_int16(handshake_error) && handshake_error == 0) sasl_raw_tokens_ = true;
     }
-    if (kop() && kop_reworks_response(entry.api_key, entry.upstream_version >= 0)) return deliver_kop(entry, frame, out);
+    const bool upgraded = entry.upstream_version >= 0;
+    if (kop() && kop_reworks_response(entry.api_key, upgraded ? entry.upstream_version : entry.api_version, upgraded)) {
+        return deliver_kop(entry, frame, out);
+    }
     if (!response_needs_rewrite(entry.api_key, entry.api_version)) {
         count_response(entry, frame);
         return queue_for_client(frame, out);

@@ -301,10 +301,11 @@ TEST(KopDeleteTopics, EveryVersionBelowV6RoundTrips) {
 }
 
 TEST(KopExchange, OnlyOffsetFetchAndUpgradedAnswersAreReworked) {
-    EXPECT_TRUE(kop_reworks_response(9, false));
-    EXPECT_TRUE(kop_reworks_response(20, true));
-    EXPECT_FALSE(kop_reworks_response(20, false));
-    EXPECT_FALSE(kop_reworks_response(1, false));
+    for (std::int16_t v = 1; v <= 8; ++v) EXPECT_TRUE(kop_reworks_response(9, v, false)) << v;
+    EXPECT_FALSE(kop_reworks_response(9, 0, false)) << "OffsetFetch v0 is older than the codec: forwarded as it came";
+    EXPECT_TRUE(kop_reworks_response(20, 6, true));
+    EXPECT_FALSE(kop_reworks_response(20, 4, false));
+    EXPECT_FALSE(kop_reworks_response(1, 12, false));
 }
 
 }  // namespace
