@@ -75,7 +75,9 @@ KopAnswer rework_kop_response(std::span<const std::byte> frame, std::int16_t api
     KopAnswer out;
     auto decoded = protocol::decode_response(api_key, upstream_version, frame);
     if (!decoded) {
-        out.error = decoded.error().to_string();
+        // An answer in the client's own version is forwarded as it came, as without broker-kind
+        // kop: only its topic names would have changed. A translated one cannot be.
+        if (client_version != upstream_version) out.error = decoded.error().to_string();
         return out;
     }
     out.first_error_code = first_error_code(decoded->body, decoded->body_version);

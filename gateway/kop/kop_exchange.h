@@ -33,7 +33,7 @@ std::optional<UpgradedRequest> upgrade_for_kop(const protocol::DecodedRequest& r
 bool kop_reworks_response(std::int16_t api_key, std::int16_t upstream_version, bool upgraded);
 
 struct KopAnswer {
-    std::string error;  // non-empty: the answer must not reach the client
+    std::string error;  // non-empty: the answer cannot be given in the client's version
     std::optional<std::int16_t> first_error_code;  // for the responses metric; nullopt: undecodable
     std::size_t trailing_bytes = 0;
     int topics_renamed = 0;

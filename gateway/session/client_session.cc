@@ -463,7 +463,7 @@ bool ClientSession::deliver_kop(const InFlight& entry, FrameBuffer& frame, Frame
     const auto* api = protocol::find_api(entry.api_key);
     if (answer.trailing_bytes > 0) note_trailing_bytes(Direction::broker_to_client, *api, upstream_version, answer.trailing_bytes);
     if (!answer.ok()) {
-        // The client asked another version than the broker answered: it cannot get these bytes.
+        // The broker answered another version than the client asked: it cannot get these bytes.
         spdlog::error("conn {}: upstream {} sent a {} v{} answer kgate cannot rework: {}; closing", id_, upstream_name_, api->name,
                       upstream_version, answer.error);
         return false;

@@ -198,11 +198,15 @@ TEST(KopOffsetFetch, AnAnswerWithoutTheGroupIsRefused) {
     EXPECT_NE(answer.error.find("0 groups"), std::string::npos) << answer.error;
 }
 
-TEST(KopOffsetFetch, UndecodableAnswerIsRefused) {
+TEST(KopOffsetFetch, UndecodableTranslatedAnswerIsRefusedOtherwiseForwarded) {
     const auto frame = response_header(true).i32(0).i8(2).bytes();  // cut short
-    const auto answer = rework_kop_response(frame, 9, 8, 3, "public/default/");
-    EXPECT_FALSE(answer.ok());
-    EXPECT_FALSE(answer.first_error_code);
+    const auto translated = rework_kop_response(frame, 9, 8, 3, "public/default/");
+    EXPECT_FALSE(translated.ok());
+    EXPECT_FALSE(translated.first_error_code);
+    const auto as_asked = rework_kop_response(frame, 9, 8, 8, "public/default/");
+    EXPECT_TRUE(as_asked.ok()) << "never stricter than without broker-kind kop";
+    EXPECT_FALSE(as_asked.changed);
+    EXPECT_FALSE(as_asked.first_error_code);
 }
 
 // ---- committed offsets under KoP's full names, every version ----
