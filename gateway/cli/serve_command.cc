@@ -32,6 +32,8 @@ void add_config_options(CLI::App* cmd, gateway::ConfigFlags& f) {
     cmd->add_option("--admin-token-file", f.admin_token_file, "file holding the bearer token every admin call but health must carry");
     cmd->add_option("--admin-tls-cert", f.admin_tls_cert, "PEM certificate chain: serve the admin API over TLS (with --admin-tls-key)");
     cmd->add_option("--admin-tls-key", f.admin_tls_key, "PEM private key for --admin-tls-cert");
+    cmd->add_option("--broker-kind", f.broker_kind, "kafka (default) or kop: KoP (Kafka-on-Pulsar) brokers get their protocol quirks smoothed");
+    cmd->add_option("--kop-topic-prefix", f.kop_topic_prefix, "with --broker-kind kop: the tenant/namespace prefix KoP puts on topic names it lists (default public/default/)");
     cmd->add_option("--metadata-refresh-ms", f.metadata_refresh_ms, "how often the broker list is refreshed (default 30000)");
     cmd->add_option("--upstream-sasl-mechanism", f.upstream_sasl_mechanism,
                     "SASL mechanism for kgate's own connections to brokers that require it (PLAIN)");

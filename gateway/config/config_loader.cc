@@ -109,7 +109,7 @@ void apply_yaml(GatewayConfig& c, const std::string& file, std::vector<std::stri
                                                 "workers", "max-frame-size", "max-inflight", "connect-timeout-ms",
                                                 "drain-timeout-ms", "metadata-refresh-ms", "overrides", "http-listen",
                                                 "admin-listen", "admin-token-file", "admin-tls-cert", "admin-tls-key",
-                                                "upstream-sasl"};
+                                                "upstream-sasl", "broker-kind", "kop-topic-prefix"};
     for (const auto& kv : root) {
         const auto key = kv.first.as<std::string>();
         const std::string where = fmt::format("{}: {}", file, key);
@@ -160,6 +160,13 @@ void apply_yaml(GatewayConfig& c, const std::string& file, std::vector<std::stri
             scalar(v, where, c.admin_tls_cert, problems);
         } else if (key == "admin-tls-key") {
             scalar(v, where, c.admin_tls_key, problems);
+        } else if (key == "broker-kind") {
+            if (scalar(v, where, s, problems) && !parse_broker_kind(s, c.broker_kind)) {
+                problems.push_back(fmt::format("{}: \"{}\" is neither kafka nor kop", where, s));
+            }
+        } else if (key == "kop-topic-prefix") {
+            if (v.IsNull()) c.kop_topic_prefix.clear();
+            else scalar(v, where, c.kop_topic_prefix, problems);
         } else if (key == "advertised-host") {
             scalar(v, where, c.advertised_host, problems);
         } else if (key == "state-dir") {
@@ -230,6 +237,10 @@ GatewayConfig load_config(const ConfigFlags& f, std::vector<std::string>& proble
     if (f.admin_tls_cert) c.admin_tls_cert = *f.admin_tls_cert;
     if (f.admin_tls_key) c.admin_tls_key = *f.admin_tls_key;
     if (f.advertised_host) c.advertised_host = *f.advertised_host;
+    if (f.broker_kind && !parse_broker_kind(*f.broker_kind, c.broker_kind)) {
+        problems.push_back(fmt::format("--broker-kind: \"{}\" is neither kafka nor kop", *f.broker_kind));
+    }
+    if (f.kop_topic_prefix) c.kop_topic_prefix = *f.kop_topic_prefix;
     if (f.state_dir) c.state_dir = *f.state_dir;
     if (f.log_level) c.log_level = *f.log_level;
     if (f.workers) c.workers = *f.workers;

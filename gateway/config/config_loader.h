@@ -30,6 +30,8 @@ struct ConfigFlags {
     std::optional<std::string> upstream_sasl_mechanism;
     std::optional<std::string> upstream_sasl_username;
     std::optional<std::string> upstream_sasl_password_file;
+    std::optional<std::string> broker_kind;  // "kafka" or "kop"
+    std::optional<std::string> kop_topic_prefix;
 };
 
 // Applies the YAML file (if any), then the flags. Every problem found is appended to

@@ -99,6 +99,13 @@ bool parse_http_listen(std::string_view text, std::optional<HostPort>& out, std:
     return true;
 }
 
+bool parse_broker_kind(std::string_view text, BrokerKind& out) {
+    if (text == "kafka") out = BrokerKind::kafka;
+    else if (text == "kop") out = BrokerKind::kop;
+    else return false;
+    return true;
+}
+
 bool parse_port_range(std::string_view text, std::uint16_t& first, std::uint16_t& last, std::string& error) {
     const auto dash = text.find('-');
     if (dash == std::string_view::npos || !parse_port(text.substr(0, dash), first) || !parse_port(text.substr(dash + 1), last)) {
@@ -183,6 +190,9 @@ std::vector<std::string> validate(const GatewayConfig& c) {
     if (c.drain_timeout.count() < 0) problems.emplace_back("drain-timeout-ms: must not be negative");
     if (c.metadata_refresh.count() < 100) problems.emplace_back("metadata-refresh-ms: must be at least 100");
     if (c.state_dir.empty()) problems.emplace_back("state-dir: must not be empty");
+    if (!c.kop_topic_prefix.empty() && !c.kop_topic_prefix.ends_with('/')) {
+        problems.emplace_back(fmt::format("kop-topic-prefix: \"{}\" must end with '/' (KoP writes tenant/namespace/topic)", c.kop_topic_prefix));
+    }
     static const std::set<std::string> levels = {"trace", "debug", "info", "warn", "error", "critical", "off"};
     if (!levels.contains(c.log_level)) problems.emplace_back(fmt::format("log-level: \"{}\" is not one of trace, debug, info, warn, error, critical, off", c.log_level));
     const auto& sasl = c.upstream_sasl;

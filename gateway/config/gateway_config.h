@@ -34,6 +34,10 @@ struct UpstreamSasl {
     bool enabled() const { return !mechanism.empty(); }
 };
 
+// What the upstream brokers are. KoP (Kafka-on-Pulsar) gets its protocol quirks smoothed
+// (gateway/kop/); it is never guessed from what a broker answers.
+enum class BrokerKind { kafka, kop };
+
 struct GatewayConfig {
     std::vector<HostPort> upstream;               // bootstrap servers of the upstream cluster
     HostPort listen{"127.0.0.1", 9092};           // the bootstrap listener
@@ -57,6 +61,10 @@ struct GatewayConfig {
     std::string admin_token_file;  // when set, every admin call but health needs the bearer token
     std::string admin_tls_cert;    // PEM; both or neither
     std::string admin_tls_key;
+    BrokerKind broker_kind = BrokerKind::kafka;
+    // What KoP puts before the topic names it lists (its kafkaTenant/kafkaNamespace plus '/'):
+    // stripped from OffsetFetch answers so clients see the names they use.
+    std::string kop_topic_prefix = "public/default/";
 
     // The effective values of the defaults that depend on other settings.
     std::uint16_t first_broker_port() const;
@@ -70,6 +78,9 @@ std::optional<HostPort> parse_host_port(std::string_view text, std::string& erro
 // The http-listen and admin-listen settings: HOST:PORT, or "" / "off" to disable (nullopt).
 // False on a bad value.
 bool parse_http_listen(std::string_view text, std::optional<HostPort>& out, std::string& error);
+// "kafka" or "kop". False on anything else.
+bool parse_broker_kind(std::string_view text, BrokerKind& out);
+
 // "FROM-TO" port range.
 bool parse_port_range(std::string_view text, std::uint16_t& first, std::uint16_t& last, std::string& error);
 

@@ -43,6 +43,7 @@ GatewayMetrics::GatewayMetrics()
       responses_(prometheus::BuildCounter().Name("kgate_responses_total").Help("Broker responses by API and the Kafka error code they report").Register(*registry_)),
       upstream_connections_(prometheus::BuildGauge().Name("kgate_upstream_connections").Help("Open gateway connections to each broker").Register(*registry_)),
       trailing_(prometheus::BuildCounter().Name("kgate_frames_with_trailing_bytes_total").Help("Frames forwarded with bytes after the end of their body, which Kafka ignores").Register(*registry_)),
+      kop_quirks_family_(prometheus::BuildCounter().Name("kgate_kop_quirks_total").Help("KoP protocol quirks kgate smoothed or saw, by quirk").Register(*registry_)),
       connections_total_(connections_total_family_.Add({})),
       request_slots_(api_slots() * kVersionSlots),
       rewrite_slots_(api_slots()),
@@ -53,6 +54,9 @@ GatewayMetrics::GatewayMetrics()
     for (std::size_t i = 0; i < reasons.size(); ++i) rejected_[i] = &rejected_family_.Add({{"reason", reasons[i]}});
     bytes_[0] = &bytes_family_.Add({{"direction", "client_to_broker"}});
     bytes_[1] = &bytes_family_.Add({{"direction", "broker_to_client"}});
+    static constexpr std::array<const char*, 5> quirks{"offset_fetch_upgraded", "delete_topics_upgraded", "topic_prefix_stripped",
+                                                       "controller_pinned", "init_producer_id_dropped"};
+    for (std::size_t i = 0; i < quirks.size(); ++i) kop_quirks_[i] = &kop_quirks_family_.Add({{"quirk", quirks[i]}});
 }
 
 std::string GatewayMetrics::listener_label(bool bootstrap, std::int32_t node_id) {
@@ -93,6 +97,10 @@ prometheus::Counter& GatewayMetrics::request_counter(std::int16_t api_key, std::
 
 void GatewayMetrics::on_request(std::int16_t api_key, std::int16_t version) {
     request_counter(api_key, version).Increment();
+}
+
+void GatewayMetrics::on_kop_quirk(KopQuirk quirk) {
+    kop_quirks_[static_cast<std::size_t>(quirk)]->Increment();
 }
 
 void GatewayMetrics::on_rejected(RejectReason reason) {

@@ -22,6 +22,14 @@ namespace kgate::gateway {
 
 enum class RejectReason { too_large, malformed_header, unknown_api, unsupported_version, undecodable };
 enum class Direction { client_to_broker, broker_to_client };
+// What kgate did about a KoP broker's quirk (gateway/kop/), with --broker-kind kop.
+enum class KopQuirk {
+    offset_fetch_upgraded,     // an all-topics OffsetFetch v2-7 asked as v8
+    delete_topics_upgraded,    // a DeleteTopics v1-5 asked as v6
+    topic_prefix_stripped,     // an OffsetFetch answer named tenant/namespace/topic
+    controller_pinned,         // a Metadata or DescribeCluster answer named another controller
+    init_producer_id_dropped,  // the broker closed the connection on InitProducerId
+};
 
 class GatewayMetrics {
 public:
@@ -47,6 +55,7 @@ public:
     void on_response(std::int16_t api_key, std::optional<std::int16_t> error_code);
     // A request (client_to_broker) or response with bytes after its body, forwarded as it came.
     void on_trailing_bytes(Direction direction, std::int16_t api_key);
+    void on_kop_quirk(KopQuirk quirk);
 
     // Once per gateway connection to a broker (-1: a bootstrap server not known as a broker).
     void upstream_opened(std::int32_t node_id);
@@ -77,10 +86,12 @@ private:
     prometheus::Family<prometheus::Counter>& responses_;
     prometheus::Family<prometheus::Gauge>& upstream_connections_;
     prometheus::Family<prometheus::Counter>& trailing_;
+    prometheus::Family<prometheus::Counter>& kop_quirks_family_;
 
     prometheus::Counter& connections_total_;
     std::array<prometheus::Counter*, 5> rejected_{};
     std::array<prometheus::Counter*, 2> bytes_{};
+    std::array<prometheus::Counter*, 5> kop_quirks_{};
 
     std::mutex add_mutex_;  // serializes first-use creation of cached children
     std::vector<std::atomic<prometheus::Counter*>> request_slots_;  // [api_key * kVersionSlots + version]

@@ -22,6 +22,9 @@ constexpr std::size_t field_index(std::string_view name) {
 }
 
 constexpr std::size_t kBrokers = field_index("Brokers");
+constexpr std::size_t kControllerId = field_index("ControllerId");
+static_assert(kControllerId < MetadataResponse::field_meta.size() && MetadataResponse::field_meta[kControllerId].type == "int32",
+              "MetadataResponse has no int32 ControllerId field");
 static_assert(kBrokers < MetadataResponse::field_meta.size(), "MetadataResponse has no Brokers field");
 static_assert(MetadataResponse::field_meta[kBrokers].tag < 0, "Brokers is expected outside the tagged fields");
 
@@ -41,6 +44,7 @@ SplicedMetadata splice_metadata(std::span<const std::byte> frame, std::int16_t a
     }
     out.first_error_code = scanned->first_error_code;
     out.trailing_bytes = scanned->trailing_bytes;
+    if (spans[kControllerId].present) out.controller_id_at = spans[kControllerId].begin;
     const protocol::FieldSpan& at = spans[kBrokers];
     if (!at.present) return out;  // a version without brokers: nothing to rewrite
 
@@ -54,6 +58,9 @@ SplicedMetadata splice_metadata(std::span<const std::byte> frame, std::int16_t a
         r.fail_in(MetadataResponse::message_name);
         out.malformed = r.take_error();
         return out;
+    }
+    for (const auto& b : brokers) {
+        if (!out.lowest_node_id || b.node_id < *out.lowest_node_id) out.lowest_node_id = b.node_id;
     }
     out.outcome = rewrite_metadata_brokers(brokers, scanned->body_version, mapper);
     if (!out.outcome.ok() || !out.outcome.changed) return out;

@@ -21,6 +21,10 @@ struct SplicedMetadata {
     std::int16_t first_error_code = 0;
     // Bytes after the end of the body (Kafka ignores them); they travel in `after`.
     std::size_t trailing_bytes = 0;
+    // Where the ControllerId field (int32) lies in the frame (v1+), and the lowest node id the
+    // Brokers array lists: for a caller that tells clients one controller (gateway/kop/).
+    std::optional<std::size_t> controller_id_at;
+    std::optional<std::int32_t> lowest_node_id;
     // As rewrite_response() reports it: an error means nothing may be sent, and a response
     // that did not change can be forwarded as it came.
     RewriteOutcome outcome;

@@ -127,6 +127,12 @@ void GatewayServer::open_before_discovery() {
 void GatewayServer::on_ready() {
     if (!open_listeners()) return;
     spdlog::info("ready: {} brokers behind {}", routing_.snapshot()->routes().size(), config_.listen.to_string());
+    if (config_.broker_kind == BrokerKind::kop) {
+        const auto view = cluster_.load();
+        spdlog::info("broker-kind kop: clients are offered {} of the {} API keys the brokers advertise and kgate routes; "
+                     "OffsetFetch answers lose the topic prefix \"{}\"",
+                     view->offered.size(), view->advertised.size(), config_.kop_topic_prefix);
+    }
 }
 
 HttpContext GatewayServer::http_context() const {

@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "gateway/kop/controller_pin.h"
+#include "gateway/kop/kop_exchange.h"
 #include "gateway/log/rate_limited_log.h"
 #include "gateway/net/frame_batch.h"
 #include "gateway/net/frame_errors.h"
@@ -24,6 +26,7 @@ namespace msg = protocol::messages;
 constexpr std::int16_t kProduce = msg::ProduceRequest::api_key;
 constexpr std::int16_t kSaslHandshake = msg::SaslHandshakeRequest::api_key;
 constexpr std::int16_t kApiVersions = msg::ApiVersionsRequest::api_key;
+constexpr std::int16_t kInitProducerId = msg::InitProducerIdRequest::api_key;
 
 std::string describe(const tcp::socket& s) {
     error_code ec;
@@ -205,7 +208,8 @@ void ClientSession::bad_input(std::string_view what, RejectReason reason) {
     close("bad input");
 }
 
-bool ClientSession::admit_request(std::span<const std::byte> frame, InFlight& entry, bool& forward, bool& expect_response) {
+bool ClientSession::admit_request(std::span<const std::byte> frame, InFlight& entry, bool& forward, bool& expect_response,
+                                  std::vector<std::byte>& replacement) {
     const auto prefix = protocol::peek_request_prefix(frame);
     if (!prefix) {
         bad_input("malformed request header: " + prefix.error().to_string(), RejectReason::malformed_header);
@@ -245,6 +249,13 @@ bool ClientSession::admit_request(std::span<const std::byte> frame, InFlight& en
         }
         if (prefix->api_key == kProduce) expect_response = std::get<msg::ProduceRequest>(decoded->body).acks != 0;
         if (!decoded->trailing.empty()) note_trailing_bytes(Direction::client_to_broker, *api, prefix->api_version, decoded->trailing.size());
+        if (kop()) {
+            if (auto upgraded = upgrade_for_kop(*decoded, cluster_.get().advertised)) {
+                entry.upstream_version = upgraded->upstream_version;
+                replacement = std::move(upgraded->frame);
+                services_.metrics.on_kop_quirk(upgraded->quirk);
+            }
+        }
     } else if (prefix->api_version >= 0 && prefix->api_version < api->min_version && forwarded_below_codec_min(prefix->api_key)) {
         // Older than the codec and naming no broker in its answer: forwarded undecoded, for
         // the broker to accept or refuse (Kafka 4 refuses, KoP serves it).
@@ -269,16 +280,16 @@ bool ClientSession::admit_request(std::span<const std::byte> frame, InFlight& en
 std::vector<std::byte> ClientSession::api_versions_answer(std::int16_t asked, std::int32_t correlation_id) {
     const auto& view = cluster_.get();
     std::int16_t max_supported = 0;
-    if (auto it = view.advertised.find(kApiVersions); it != view.advertised.end()) max_supported = it->second.max;
+    if (auto it = view.offered.find(kApiVersions); it != view.offered.end()) max_supported = it->second.max;
     msg::ResponseHeader header;
     header.correlation_id = correlation_id;
     msg::ApiVersionsResponse body;
     std::int16_t body_version = asked;
     if (asked > max_supported) {
-        body = unsupported_api_versions_response(view.advertised);  // KIP-511: a v0 body
+        body = unsupported_api_versions_response(view.offered);  // KIP-511: a v0 body
         body_version = 0;
     } else {
-        body = build_api_versions_response(view.advertised, view.template_response, asked);
+        body = build_api_versions_response(view.offered, view.template_response, asked);
     }
     std::vector<std::byte> out(header.encoded_size(0) + body.encoded_size(body_version));
     protocol::Writer w(out);
@@ -312,11 +323,12 @@ awaitable<void> ClientSession::read_requests() {
         InFlight entry;
         bool forward = true;
         bool expect_response = true;
+        std::vector<std::byte> replacement;
         if (sasl_raw_tokens_ && !looks_like_request(frame)) {
             entry.kind = InFlight::Kind::raw;
         } else {
             sasl_raw_tokens_ = false;
-            if (!admit_request(frame, entry, forward, expect_response)) break;
+            if (!admit_request(frame, entry, forward, expect_response, replacement)) break;
             services_.metrics.on_request(entry.api_key, entry.api_version);
         }
         ++requests_;
@@ -327,8 +339,13 @@ awaitable<void> ClientSession::read_requests() {
             wake(writer_wake_);
         }
         if (forward) {
-            services_.metrics.on_bytes(Direction::client_to_broker, frame.size() + 4);
-            to_broker.add(frame);
+            if (replacement.empty()) {
+                services_.metrics.on_bytes(Direction::client_to_broker, frame.size() + 4);
+                to_broker.add(frame);
+            } else {
+                services_.metrics.on_bytes(Direction::client_to_broker, replacement.size() + 4);
+                to_broker.add(std::move(replacement));
+            }
             if (has_frame(client_in_) && !draining_ && to_broker.bytes() < kFlushBytes && to_broker.frames() < kFlushFrames) continue;
             if (!co_await send_to_broker(to_broker)) break;
         }
@@ -395,6 +412,10 @@ bool ClientSession::deliver_response(InFlight& entry, FrameBuffer& frame, FrameB
         std::int16_t handshake_error = -1;
         if (r.read_int16(handshake_error) && handshake_error == 0) sasl_raw_tokens_ = true;
     }
+    const bool upgraded = entry.upstream_version >= 0;
+    if (kop() && kop_reworks_response(entry.api_key, upgraded ? entry.upstream_version : entry.api_version, upgraded)) {
+        return deliver_kop(entry, frame, out);
+    }
     if (!response_needs_rewrite(entry.api_key, entry.api_version)) {
         count_response(entry, frame);
         return queue_for_client(frame, out);
@@ -416,7 +437,12 @@ bool ClientSession::deliver_response(InFlight& entry, FrameBuffer& frame, FrameB
         spdlog::error("conn {}: {}; closing", id_, outcome.error);
         return false;
     }
-    if (!outcome.changed) return queue_for_client(frame, out);
+    bool pinned = false;
+    if (kop()) {
+        if (auto* cluster = std::get_if<msg::DescribeClusterResponse>(&decoded->body)) pinned = pin_controller(*cluster);
+        if (pinned) services_.metrics.on_kop_quirk(KopQuirk::controller_pinned);
+    }
+    if (!outcome.changed && !pinned) return queue_for_client(frame, out);
     services_.metrics.on_rewrite(entry.api_key);
     auto bytes = protocol::encode_response(*decoded);
     if (!bytes) {
@@ -443,6 +469,23 @@ bool ClientSession::next_answer_ready() const {
     return inflight_.front().kind == InFlight::Kind::local || has_frame(upstream_in_);
 }
 
+bool ClientSession::deliver_kop(const InFlight& entry, FrameBuffer& frame, FrameBatch& out) {
+    const std::int16_t upstream_version = entry.upstream_version >= 0 ? entry.upstream_version : entry.api_version;
+    auto answer = rework_kop_response(frame, entry.api_key, upstream_version, entry.api_version, services_.config.kop_topic_prefix);
+    services_.metrics.on_response(entry.api_key, answer.first_error_code);
+    const auto* api = protocol::find_api(entry.api_key);
+    if (answer.trailing_bytes > 0) note_trailing_bytes(Direction::broker_to_client, *api, upstream_version, answer.trailing_bytes);
+    if (!answer.ok()) {
+        // The broker answered another version than the client asked: it cannot get these bytes.
+        spdlog::error("conn {}: upstream {} sent a {} v{} answer kgate cannot rework: {}; closing", id_, upstream_name_, api->name,
+                      upstream_version, answer.error);
+        return false;
+    }
+    if (answer.topics_renamed > 0) services_.metrics.on_kop_quirk(KopQuirk::topic_prefix_stripped);
+    if (!answer.changed) return queue_for_client(frame, out);
+    return queue_for_client(std::move(answer.frame), out);
+}
+
 bool ClientSession::deliver_metadata(const InFlight& entry, FrameBuffer& frame, FrameBatch& out) {
     mapper_.set_authoritative(true);
     SplicedMetadata spliced = splice_metadata(frame, entry.api_version, mapper_);
@@ -456,6 +499,12 @@ bool ClientSession::deliver_metadata(const InFlight& entry, FrameBuffer& frame, 
     if (!spliced.outcome.ok()) {
         spdlog::error("conn {}: {}; closing", id_, spliced.outcome.error);
         return false;
+    }
+    // KoP names a random broker as controller: every listener tells the same one. Written into
+    // the frame in place; `after` views those bytes.
+    if (kop() && spliced.controller_id_at && spliced.lowest_node_id &&
+        pin_controller_at(frame, *spliced.controller_id_at, *spliced.lowest_node_id)) {
+        services_.metrics.on_kop_quirk(KopQuirk::controller_pinned);
     }
     if (!spliced.outcome.changed) return queue_for_client(frame, out);
     services_.metrics.on_rewrite(entry.api_key);
@@ -492,6 +541,9 @@ awaitable<void> ClientSession::write_responses() {
             queue_for_client(std::move(entry.local_frame), out);
         } else if (auto ec = co_await read_frame(upstream_, upstream_in_, frame, config.max_frame_size)) {
             spdlog::info("conn {} from {}: upstream {} closed: {}", id_, peer_, upstream_name_, ec.message());
+            if (kop() && entry.api_key == kInitProducerId) {
+                services_.coordinator_notice.init_producer_id_dropped(services_.metrics, upstream_name_, upstream_node_);
+            }
             ok = false;
         } else {
             ok = deliver_response(entry, frame, out);

@@ -53,6 +53,8 @@ private:
         std::int16_t api_key = 0;
         std::int16_t api_version = 0;
         bool sasl_handshake_v0 = false;
+        // The version the broker was asked at, when kgate asked another way (gateway/kop/).
+        std::int16_t upstream_version = -1;
         std::chrono::steady_clock::time_point sent;  // for the upstream latency metric
         std::vector<std::byte> local_frame;  // Kind::local: the answer, ready to send
     };
@@ -66,7 +68,9 @@ private:
     awaitable<bool> send_to_broker(FrameBatch& requests);
     awaitable<void> write_responses();
     // Decides what to do with one request frame; false when the connection must close.
-    bool admit_request(std::span<const std::byte> frame, InFlight& entry, bool& forward, bool& expect_response);
+    // `replacement` receives the frame to send in its place, when the broker is asked another way.
+    bool admit_request(std::span<const std::byte> frame, InFlight& entry, bool& forward, bool& expect_response,
+                       std::vector<std::byte>& replacement);
     std::vector<std::byte> api_versions_answer(std::int16_t asked_version, std::int32_t correlation_id);
     // Checks, counts and (when it names brokers) rewrites one upstream answer, then queues it
     // for the client; false when the connection must close.
@@ -77,6 +81,9 @@ private:
     bool next_answer_ready() const;
     // A Metadata response: its Brokers array rewritten and spliced in, the rest only scanned.
     bool deliver_metadata(const InFlight& entry, FrameBuffer& frame, FrameBatch& out);
+    // --broker-kind kop: an answer gateway/kop/ reworks (version translated back, topic names).
+    bool deliver_kop(const InFlight& entry, FrameBuffer& frame, FrameBatch& out);
+    bool kop() const { return services_.config.broker_kind == BrokerKind::kop; }
     // The responses-by-error-code metric for a response forwarded as it came.
     void count_response(const InFlight& entry, std::span<const std::byte> frame);
     void count_decoded(std::int16_t api_key, const protocol::Result<protocol::DecodedResponse>& decoded);

@@ -4,6 +4,7 @@
 #include <cstdint>
 
 #include "gateway/config/gateway_config.h"
+#include "gateway/kop/coordinator_notice.h"
 #include "gateway/metrics/gateway_metrics.h"
 #include "gateway/routing/published.h"
 #include "gateway/routing/routing_table.h"
@@ -19,6 +20,7 @@ struct SessionServices {
     std::atomic<std::uint64_t> next_session_id{1};
     std::atomic<std::uint64_t> bootstrap_round_robin{0};
     std::atomic<int> active_sessions{0};
+    CoordinatorNotice coordinator_notice{};  // --broker-kind kop: InitProducerId dropped by a broker
 };
 
 // Which listener a client came in on.

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "gateway/kop/served_apis.h"
 #include "gateway/upstream/broker_call.h"
 #include "gateway/upstream/connect.h"
 #include "gateway/upstream/upstream_sasl.h"
@@ -130,6 +131,7 @@ awaitable<bool> ClusterDiscovery::refresh() {
     std::vector<ApiRanges> all;
     for (const auto& [id, ranges] : view.broker_versions) all.push_back(ranges);
     view.advertised = clamp_api_versions(all);
+    view.offered = config_.broker_kind == BrokerKind::kop ? only_served_by_kop(view.advertised) : view.advertised;
     view.known = true;
     view_.publish(std::make_shared<const ClusterView>(std::move(view)));
     co_return true;

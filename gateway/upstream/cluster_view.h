@@ -12,7 +12,10 @@ namespace kgate::gateway {
 struct ClusterView {
     bool known = false;                                   // metadata and versions were fetched
     std::map<std::int32_t, ApiRanges> broker_versions;    // per node id
-    ApiRanges advertised;                                 // the intersection clients are given
+    ApiRanges advertised;                                 // the intersection: what is routed
+    // What ApiVersions offers clients: `advertised`, less what the brokers advertise without
+    // serving it (KoP). Requests for the rest are still forwarded, for the broker to refuse.
+    ApiRanges offered;
     protocol::messages::ApiVersionsResponse template_response;  // a broker's answer: features etc.
 };
 

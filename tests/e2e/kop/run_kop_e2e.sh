@@ -12,6 +12,7 @@
 #      producer, 2-member group, AdminClient; 4.4.0 works because kgate answers ApiVersions
 #   5. transactions: read_committed sees exactly the committed messages, read_uncommitted the
 #      aborted ones too
+#   6. KoP's quirks smoothed by kgate (broker-kind: kop; kop_quirks_check.sh)
 # Then kgate must stop on SIGTERM with status 0.
 #
 #   run_kop_e2e.sh KGATE E2E_BINARY WORKDIR
@@ -134,6 +135,7 @@ broker-ports: $gateway_first-$gateway_last
 state-dir: $run/kgate-state
 http-listen: 127.0.0.1:$((PORT_BASE + 15))
 admin-listen: 127.0.0.1:$((PORT_BASE + 16))
+broker-kind: kop
 YAML
 timeout --foreground -s KILL "$PROCESS_LIMIT_S" "$kgate" serve --config "$run/kgate.yaml" >"$run/kgate.log" 2>&1 &
 kgate_pid=$!
@@ -216,16 +218,13 @@ fi
 report "3. Java kafka-clients $latest directly against KoP fails on ApiVersions (the control)" "$status" "$t" "$run/3.summary"
 
 # ---- 4. Java kafka-clients through kgate ----
-# KoP acts on DeleteTopics only from v6 (2.6.0 sends v4): below, it deletes nothing and
-# answers without the topic, directly as through kgate. So 2.6.0 leaves that call out.
+# KoP acts on DeleteTopics only from v6 (2.6.0 sends v4); kgate asks v6 (broker-kind: kop).
 t=$(date +%s)
 status=0
 for version in "${JAVA_E2E_CLIENT_VERSIONS[@]}"; do
-  skip=()
-  [[ $version == 2.* ]] && skip=(--skip-admin deleteTopics)
   JAVA_E2E_VERSIONS=$version "$here/../java/run_java_e2e.sh" "$gateway" "$gateway_first-$gateway_last" "$run/java" \
     --count "$COUNT" --consumers 2 --partitions 8 --replication-factor 1 --timeout-s 180 \
-    --hidden "$hidden_list" "${skip[@]}" >>"$run/4.out" 2>&1 || status=1
+    --hidden "$hidden_list" >>"$run/4.out" 2>&1 || status=1
 done
 report "4. Java kafka-clients ${JAVA_E2E_CLIENT_VERSIONS[*]} through kgate: producer, 2-member group, AdminClient" \
   "$status" "$t" "$run/4.out"
@@ -248,6 +247,13 @@ if [[ $status -eq 0 ]]; then
 fi
 report "5. transactions: read_committed sees exactly the committed messages" "$status" "$t" \
   "$run/5.produce" "$run/5.committed" "$run/5.uncommitted"
+
+# ---- 6. KoP's quirks smoothed: ApiVersions, one controller, all-topics OffsetFetch ----
+t=$(date +%s)
+status=0
+"$here/kop_quirks_check.sh" "$gateway" "127.0.0.1:$((PORT_BASE + 15))" "127.0.0.1:$(kop_kafka_port 1),127.0.0.1:$(kop_kafka_port 2)" \
+  "kop-group2-$$" e2e-kop 8 >"$run/6.out" 2>&1 || status=1
+report "6. KoP quirks smoothed by kgate (broker-kind: kop)" "$status" "$t" "$run/6.out"
 
 # ---- shutdown ----
 t=$(date +%s)

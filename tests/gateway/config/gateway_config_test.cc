@@ -108,6 +108,31 @@ TEST(LoadConfig, FileProblemsNameTheFileAndKey) {
     EXPECT_TRUE(mentions(problems, "backwards"));
 }
 
+TEST(LoadConfig, BrokerKindDefaultsToKafkaAndTakesKop) {
+    ConfigFlags flags;
+    flags.upstream = "k1:9092";
+    std::vector<std::string> problems;
+    auto c = load_config(flags, problems);
+    EXPECT_EQ(c.broker_kind, BrokerKind::kafka);
+    EXPECT_EQ(c.kop_topic_prefix, "public/default/");
+
+    const auto file = write_temp("kgate-config-kop.yaml",
+                                 "upstream: k1:9092\n"
+                                 "broker-kind: kop\n"
+                                 "kop-topic-prefix: acme/kafka/\n");
+    flags.config_file = file;
+    c = load_config(flags, problems);
+    EXPECT_TRUE(problems.empty()) << problems.front();
+    EXPECT_EQ(c.broker_kind, BrokerKind::kop);
+    EXPECT_EQ(c.kop_topic_prefix, "acme/kafka/");
+
+    flags.broker_kind = "pulsar";
+    flags.kop_topic_prefix = "acme";
+    (void)load_config(flags, problems);
+    EXPECT_TRUE(mentions(problems, "--broker-kind: \"pulsar\" is neither kafka nor kop"));
+    EXPECT_TRUE(mentions(problems, "kop-topic-prefix: \"acme\" must end with '/'"));
+}
+
 TEST(LoadConfig, UnreadableFileIsAProblem) {
     ConfigFlags flags;
     flags.config_file = "/nonexistent/kgate.yaml";

@@ -8,13 +8,16 @@ import org.apache.kafka.clients.admin.AdminClient;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConsumerGroupListing;
 import org.apache.kafka.clients.admin.DescribeClusterResult;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.Node;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 
 /**
  * AdminClient calls through kgate: createTopics, describeCluster (gateway addresses only),
- * describeConfigs of a broker, listConsumerGroups (the scenario's group), deleteTopics (unless
- * --skip-admin leaves it out).
+ * describeConfigs of a broker, listConsumerGroups and listConsumerGroupOffsets (the scenario's
+ * group: its committed offsets under the topic name it used), deleteTopics (unless --skip-admin
+ * leaves it out).
  */
 final class AdminChecks {
   private final Options o;
@@ -68,6 +71,20 @@ final class AdminChecks {
         return groups.stream().anyMatch(g -> g.groupId().equals(o.group));
       });
       done.add("listConsumerGroups lists " + o.group);
+      // All of the group's offsets (OffsetFetch with topics null: v7 from kafka-clients 2.6.0).
+      Map<TopicPartition, OffsetAndMetadata> offsets = Waits.get("listConsumerGroupOffsets " + o.group,
+          admin.listConsumerGroupOffsets(o.group).partitionsToOffsetAndMetadata(), o.timeoutS);
+      List<String> foreign = new ArrayList<>();
+      for (TopicPartition tp : offsets.keySet()) {
+        if (!tp.topic().equals(o.topic)) {
+          foreign.add(tp.toString());
+        }
+      }
+      if (offsets.isEmpty() || !foreign.isEmpty()) {
+        throw new E2eFailure("listConsumerGroupOffsets " + o.group + ": expected partitions of " + o.topic + ", got "
+            + (offsets.isEmpty() ? "none" : "also " + String.join(", ", foreign)));
+      }
+      done.add("listConsumerGroupOffsets " + o.group + ": " + offsets.size() + " partitions of " + o.topic);
     } else {
       Waits.get("listConsumerGroups", admin.listConsumerGroups().all(), o.timeoutS);
       done.add("listConsumerGroups answered (no group expected)");
