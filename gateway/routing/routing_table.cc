@@ -281,6 +281,14 @@ bool RoutingTable::take_claimed_port(BrokerRoute& route) {
                       route.listen_port == 0 ? std::string("another port") : fmt::format("port {}", route.listen_port), holder->node_id);
         return false;
     }
+    const auto pinned_for = std::find_if(config_.overrides.begin(), config_.overrides.end(),
+                                         [&](const UpstreamOverride& o) { return o.listen_port == claim.port && o.node_id != route.node_id; });
+    if (pinned_for != config_.overrides.end()) {
+        spdlog::error("broker {} must have gateway port {}, {}, but overrides pin it for node {}; broker {} gets another port: "
+                      "clients still reach it, but the address it advertises leads to node {}",
+                      route.node_id, claim.port, claim.reason, pinned_for->node_id, route.node_id, pinned_for->node_id);
+        return false;
+    }
     std::string why;
     if (opener_ != nullptr && !opener_->open_broker_listener(claim.port, route.node_id, why)) {
         spdlog::error("broker {} must have gateway port {}, {}, but it cannot be listened on: {}", route.node_id, claim.port, claim.reason, why);

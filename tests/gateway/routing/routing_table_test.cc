@@ -205,6 +205,8 @@ TEST_F(RoutingTableTest, APortPinnedForAnotherNodeIsNeverGivenAway) {
     table.start_listening(opener);
     std::string error;
     EXPECT_EQ(table.ensure(1, {"10.0.0.1", 9092}, true, error)->listen_port, 20002);
+    // Not even to a broker that advertises it (an error is logged): it is node 9's.
+    EXPECT_EQ(table.ensure(2, {"127.0.0.1", 20001}, true, error)->listen_port, 20003);
     EXPECT_EQ(table.ensure(9, {"10.0.0.9", 9092}, true, error)->listen_port, 20001);
 }
 
