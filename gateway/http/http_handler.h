@@ -5,6 +5,7 @@
 #include <string>
 
 #include "gateway/routing/routing_snapshot.h"
+#include "gateway/upstream/cluster_view.h"
 
 namespace prometheus {
 class Registry;
@@ -29,6 +30,7 @@ struct HttpContext {
     bool cluster_known = false;   // upstream metadata and API versions were fetched
     bool draining = false;        // shutdown began
     std::shared_ptr<const RoutingSnapshot> routes;
+    std::shared_ptr<const ClusterView> cluster;  // what the latest discovery found; gives each route its state
     const prometheus::Registry* metrics = nullptr;
 };
 

@@ -22,6 +22,9 @@ namespace kgate::gateway {
 
 enum class RejectReason { too_large, malformed_header, unknown_api, unsupported_version, undecodable };
 enum class Direction { client_to_broker, broker_to_client };
+// Why a gateway connection to a broker failed: it could not be opened, or the broker closed
+// or broke it while requests were in flight.
+enum class UpstreamFailure { connect, lost };
 
 class GatewayMetrics {
 public:
@@ -51,6 +54,8 @@ public:
     // Once per gateway connection to a broker (-1: a bootstrap server not known as a broker).
     void upstream_opened(std::int32_t node_id);
     void upstream_closed(std::int32_t node_id);
+    // A failed gateway connection to a broker (rare: looked up by label each time).
+    void upstream_failed(std::int32_t node_id, UpstreamFailure why);
 
     // Once per admin API call; `code` is the gRPC status name (OK, NOT_FOUND, ...).
     void on_admin_call(std::string_view method, std::string_view code);
@@ -76,6 +81,7 @@ private:
     prometheus::Family<prometheus::Counter>& admin_calls_;
     prometheus::Family<prometheus::Counter>& responses_;
     prometheus::Family<prometheus::Gauge>& upstream_connections_;
+    prometheus::Family<prometheus::Counter>& upstream_failures_;
     prometheus::Family<prometheus::Counter>& trailing_;
 
     prometheus::Counter& connections_total_;

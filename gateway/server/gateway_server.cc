@@ -113,7 +113,8 @@ void GatewayServer::on_ready() {
 }
 
 HttpContext GatewayServer::http_context() const {
-    return HttpContext{listening_.load(), cluster_.load()->known, stopping_.load(), routing_.snapshot(), &metrics_.registry()};
+    const auto cluster = cluster_.load();
+    return HttpContext{listening_.load(), cluster->known, stopping_.load(), routing_.snapshot(), cluster, &metrics_.registry()};
 }
 
 void GatewayServer::begin_shutdown(int signal_number) {

@@ -155,6 +155,7 @@ awaitable<bool> ClientSession::connect_upstream() {
         upstream_ = tcp::socket(client_.get_executor());
         if (auto ec = co_await connect_with_timeout(upstream_, c.address, config.connect_timeout)) {
             spdlog::warn("conn {} from {}: upstream {}: {}", id_, peer_, c.address.to_string(), ec.message());
+            services_.metrics.upstream_failed(c.node_id, UpstreamFailure::connect);
             continue;
         }
         upstream_name_ = c.address.to_string();
@@ -329,6 +330,7 @@ awaitable<void> ClientSession::read_requests() {
 awaitable<bool> ClientSession::send_to_broker(FrameBatch& requests) {
     if (auto ec = co_await requests.write_to(upstream_)) {
         spdlog::info("conn {} from {}: upstream {} write failed: {}", id_, peer_, upstream_name_, ec.message());
+        if (!closed_) services_.metrics.upstream_failed(upstream_node_, UpstreamFailure::lost);  // not our own close
         close("upstream write failed");
         co_return false;
     }
@@ -479,6 +481,7 @@ awaitable<void> ClientSession::write_responses() {
             queue_for_client(std::move(entry.local_frame), out);
         } else if (auto ec = co_await read_frame(upstream_, upstream_in_, frame, config.max_frame_size)) {
             spdlog::info("conn {} from {}: upstream {} closed: {}", id_, peer_, upstream_name_, ec.message());
+            if (!closed_) services_.metrics.upstream_failed(upstream_node_, UpstreamFailure::lost);  // not our own close
             ok = false;
         } else {
             ok = deliver_response(entry, frame, out);

@@ -12,6 +12,8 @@
 #      producer, 2-member group, AdminClient; 4.4.0 works because kgate answers ApiVersions
 #   5. transactions: read_committed sees exactly the committed messages, read_uncommitted the
 #      aborted ones too
+#   6. one broker stopped while an idempotent producer runs (broker_stop.sh): nothing lost or
+#      duplicated; kcat -L, /routes, ListBrokers and /metrics follow
 # Then kgate must stop on SIGTERM with status 0.
 #
 #   run_kop_e2e.sh KGATE E2E_BINARY WORKDIR
@@ -262,6 +264,11 @@ if [[ $status -eq 0 ]]; then
 fi
 report "5. transactions: read_committed sees exactly the committed messages" "$status" "$t" \
   "$run/5.produce" "$run/5.committed" "$run/5.uncommitted"
+
+# ---- 6. a broker stopped mid-stream (broker_stop.sh); last: it leaves one broker ----
+# shellcheck source=tests/e2e/kop/broker_stop.sh
+source "$here/broker_stop.sh"
+kop_broker_stop_scenario
 
 # ---- shutdown ----
 t=$(date +%s)
