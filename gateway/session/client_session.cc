@@ -11,6 +11,7 @@
 #include "gateway/rewrite/metadata_splice.h"
 #include "gateway/rewrite/response_rewriter.h"
 #include "gateway/routing/own_address.h"
+#include "gateway/upstream/bootstrap_candidates.h"
 #include "gateway/upstream/connect.h"
 #include "protocol/codec/api_table.h"
 #include "protocol/codec/frame_scan.h"
@@ -119,11 +120,7 @@ void ClientSession::drain() {
 
 awaitable<bool> ClientSession::connect_upstream() {
     const auto& config = services_.config;
-    struct Candidate {
-        HostPort address;
-        std::int32_t node_id = -1;
-    };
-    std::vector<Candidate> candidates;
+    std::vector<UpstreamCandidate> candidates;
     const auto snapshot = services_.routing.snapshot();
     if (!target_.bootstrap) {
         const auto* route = snapshot->find(target_.node_id);
@@ -137,14 +134,7 @@ awaitable<bool> ClientSession::connect_upstream() {
         }
         candidates.push_back({route->upstream(), route->node_id});
     } else {
-        // Any healthy broker will do: start at a rotating position so load spreads.
-        const auto routes = snapshot->routes();
-        const auto start = services_.bootstrap_round_robin.fetch_add(1);
-        for (std::size_t i = 0; i < routes.size(); ++i) {
-            const auto& r = routes[(start + i) % routes.size()];
-            if (!r.draining) candidates.push_back({r.upstream(), r.node_id});
-        }
-        for (const auto& u : config.upstream) candidates.push_back({u, -1});
+        candidates = bootstrap_candidates(snapshot->routes(), cluster_.get(), config.upstream, services_.bootstrap_round_robin.fetch_add(1));
     }
     for (const auto& c : candidates) {
         if (auto own = own_listener(config, snapshot->routes(), c.address)) {
