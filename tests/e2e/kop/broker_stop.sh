@@ -10,7 +10,7 @@
 # Duplicates: KoP 3.1.1.1 writes a few retried batches a second time when a broker stops,
 # without kgate too. librdkafka 2.16 directly against this cluster (15,000 messages paced over
 # 30 s, as here) read back 8 duplicates after a SIGTERM and 0, then 2 after a SIGKILL; through
-# kgate 5 after a SIGTERM and 3 after a SIGKILL. The new owner rebuilds the partitions' producer
+# kgate 5 after a SIGTERM and 3, 4 and 1 after a SIGKILL. The new owner rebuilds the partitions' producer
 # state from the log ("Recovery of ... finished" in its log) and still takes the retried batch.
 # So up to MAX_DUPLICATES may arrive twice (about what the stopped broker's 5 requests in flight
 # per connection hold at this rate, ten times what was seen); nothing may be missing, nothing
@@ -26,8 +26,8 @@
 #   (metadataStoreSessionTimeoutMillis); only then does KoP's Metadata stop naming it and the
 #   other broker take its bundles, while the producer's batches for them wait. The default:
 #   for those 30 s kgate's discovery finds a broker that Metadata names but nobody can reach,
-#   which TERM never shows, and a crash is what the Kafka scenario runs too. It costs about
-#   70 s against TERM's 40; both, with a restart between, would be over the 2 minutes allowed.
+#   which TERM never shows, and a crash is what the Kafka scenario runs too. It costs 49-69 s
+#   against TERM's 38; both, with a restart between, would be over the 2 minutes allowed.
 # - TERM, an orderly stop (a rolling restart): the broker unloads its bundles itself; its JVM is
 #   gone and the other broker owns them about 15 s later.
 
