@@ -107,7 +107,7 @@ def main():
     partitions = max((r["result"]["partitions"] for r in rows if r["workload"] == "metadata"), default=0)
     if any(r["workload"] == "metadata" for r in rows + failed):
         add("")
-        add(f"### All-topics Metadata, 3{' Kafka' if where else ''} brokers, {partitions:,} partitions")
+        add(f"### All-topics Metadata, {({'mock': '3', 'kafka': '3 Kafka', 'kop': '2 KoP'})[brokers]} brokers, {partitions:,} partitions")
         add("")
         add("| target | requests/s | x direct | p50 ms | proxy CPU ms per request |")
         add("|---|---:|---:|---:|---:|")
