@@ -29,7 +29,11 @@ void to_proto(const gateway::BrokerInfo& b, pb::Broker& out) {
     out.set_effective_address(b.route.upstream().to_string());
     out.set_listener(b.route.client_advertised.to_string());
     out.set_listen_port(b.route.listen_port);
-    out.set_state(b.route.draining ? pb::Broker::STATE_DRAINING : b.in_metadata ? pb::Broker::STATE_SERVING : pb::Broker::STATE_ABSENT);
+    switch (b.state) {
+        case gateway::BrokerState::serving: out.set_state(pb::Broker::STATE_SERVING); break;
+        case gateway::BrokerState::draining: out.set_state(pb::Broker::STATE_DRAINING); break;
+        case gateway::BrokerState::absent: out.set_state(pb::Broker::STATE_ABSENT); break;
+    }
     out.set_client_connections(b.client_connections);
     out.set_upstream_connections(b.upstream_connections);
 }

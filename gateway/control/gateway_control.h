@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "gateway/config/gateway_config.h"
+#include "gateway/control/broker_state.h"
 #include "gateway/control/connection_info.h"
 #include "gateway/control/control_result.h"
 #include "gateway/routing/broker_route.h"
@@ -16,7 +17,7 @@ namespace kgate::gateway {
 
 struct BrokerInfo {
     BrokerRoute route;
-    bool in_metadata = false;           // named by the latest upstream metadata
+    BrokerState state = BrokerState::absent;
     std::uint32_t client_connections = 0;    // on this broker's gateway listener
     std::uint32_t upstream_connections = 0;  // gateway connections to this broker
 };

@@ -6,6 +6,8 @@
 #include <prometheus/registry.h>
 #include <prometheus/text_serializer.h>
 
+#include "gateway/control/broker_state.h"
+
 namespace kgate::gateway {
 namespace {
 
@@ -27,13 +29,16 @@ nlohmann::json host_port(const HostPort& hp) { return {{"host", hp.host}, {"port
 
 HttpResponse routes(const HttpContext& c) {
     auto out = nlohmann::json::array();
+    static const ClusterView nothing_found;  // before the first discovery every broker is absent
+    const ClusterView& cluster = c.cluster ? *c.cluster : nothing_found;
     if (c.routes) {
         for (const auto& r : c.routes->routes()) {
             out.push_back({{"node_id", r.node_id},
                            {"broker_advertised", r.broker_advertised.port != 0 ? host_port(r.broker_advertised) : nlohmann::json(nullptr)},
                            {"upstream_override", r.upstream_override ? host_port(*r.upstream_override) : nlohmann::json(nullptr)},
                            {"listen_port", r.listen_port},
-                           {"client_advertised", host_port(r.client_advertised)}});
+                           {"client_advertised", host_port(r.client_advertised)},
+                           {"state", broker_state_name(broker_state(r, cluster))}});
         }
     }
     return HttpResponse{200, "application/json", out.dump() + "\n"};

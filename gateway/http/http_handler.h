@@ -6,6 +6,7 @@
 #include <string>
 
 #include "gateway/routing/routing_snapshot.h"
+#include "gateway/upstream/cluster_view.h"
 
 namespace prometheus {
 class Registry;
@@ -33,6 +34,7 @@ struct HttpContext {
     std::optional<std::string> not_ready_without_discovery = "no routes before discovery";
     bool draining = false;        // shutdown began
     std::shared_ptr<const RoutingSnapshot> routes;
+    std::shared_ptr<const ClusterView> cluster;  // what the latest discovery found; gives each route its state
     const prometheus::Registry* metrics = nullptr;
 };
 

@@ -42,6 +42,7 @@ GatewayMetrics::GatewayMetrics()
       admin_calls_(prometheus::BuildCounter().Name("kgate_admin_calls_total").Help("Admin API calls by method and gRPC status").Register(*registry_)),
       responses_(prometheus::BuildCounter().Name("kgate_responses_total").Help("Broker responses by API and the Kafka error code they report").Register(*registry_)),
       upstream_connections_(prometheus::BuildGauge().Name("kgate_upstream_connections").Help("Open gateway connections to each broker").Register(*registry_)),
+      upstream_failures_(prometheus::BuildCounter().Name("kgate_upstream_failures_total").Help("Gateway connections to a broker that could not be opened or were lost with requests in flight").Register(*registry_)),
       trailing_(prometheus::BuildCounter().Name("kgate_frames_with_trailing_bytes_total").Help("Frames forwarded with bytes after the end of their body, which Kafka ignores").Register(*registry_)),
       kop_quirks_family_(prometheus::BuildCounter().Name("kgate_kop_quirks_total").Help("KoP protocol quirks kgate smoothed or saw, by quirk").Register(*registry_)),
       connections_total_(connections_total_family_.Add({})),
@@ -162,6 +163,11 @@ void GatewayMetrics::upstream_opened(std::int32_t node_id) {
 
 void GatewayMetrics::upstream_closed(std::int32_t node_id) {
     upstream_connections_.Add({{"broker", std::to_string(node_id)}}).Decrement();
+}
+
+void GatewayMetrics::upstream_failed(std::int32_t node_id, UpstreamFailure why) {
+    upstream_failures_.Add({{"broker", std::to_string(node_id)}, {"reason", why == UpstreamFailure::connect ? "connect" : "lost"}})
+        .Increment();
 }
 
 }  // namespace kgate::gateway

@@ -31,6 +31,10 @@ enum class KopQuirk {
     init_producer_id_dropped,  // the broker closed the connection on InitProducerId
 };
 
+// Why a gateway connection to a broker failed: it could not be opened, or the broker closed
+// or broke it while requests were in flight.
+enum class UpstreamFailure { connect, lost };
+
 class GatewayMetrics {
 public:
     GatewayMetrics();
@@ -60,6 +64,8 @@ public:
     // Once per gateway connection to a broker (-1: a bootstrap server not known as a broker).
     void upstream_opened(std::int32_t node_id);
     void upstream_closed(std::int32_t node_id);
+    // A failed gateway connection to a broker (rare: looked up by label each time).
+    void upstream_failed(std::int32_t node_id, UpstreamFailure why);
 
     // Once per admin API call; `code` is the gRPC status name (OK, NOT_FOUND, ...).
     void on_admin_call(std::string_view method, std::string_view code);
@@ -85,6 +91,7 @@ private:
     prometheus::Family<prometheus::Counter>& admin_calls_;
     prometheus::Family<prometheus::Counter>& responses_;
     prometheus::Family<prometheus::Gauge>& upstream_connections_;
+    prometheus::Family<prometheus::Counter>& upstream_failures_;
     prometheus::Family<prometheus::Counter>& trailing_;
     prometheus::Family<prometheus::Counter>& kop_quirks_family_;
 

@@ -142,6 +142,7 @@ HttpContext GatewayServer::http_context() const {
     c.not_ready_without_discovery = routing_.why_not_ready_without_discovery();
     c.draining = stopping_.load();
     c.routes = routing_.snapshot();
+    c.cluster = cluster_.load();
     c.metrics = &metrics_.registry();
     return c;
 }

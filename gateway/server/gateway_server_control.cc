@@ -82,7 +82,7 @@ ControlResult<std::vector<BrokerInfo>> GatewayServer::brokers() {
     for (const auto& r : snapshot->routes()) {
         BrokerInfo b;
         b.route = r;
-        b.in_metadata = view->broker_versions.contains(r.node_id);
+        b.state = broker_state(r, *view);
         out.push_back(std::move(b));
     }
     const bool in_time = for_each_session(workers_, [&](ClientSession& s) {

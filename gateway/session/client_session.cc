@@ -14,6 +14,7 @@
 #include "gateway/rewrite/response_rewriter.h"
 #include "gateway/routing/own_address.h"
 #include "gateway/static_map/cluster_view_wait.h"
+#include "gateway/upstream/bootstrap_candidates.h"
 #include "gateway/upstream/connect.h"
 #include "protocol/codec/api_table.h"
 #include "protocol/codec/frame_scan.h"
@@ -125,11 +126,7 @@ void ClientSession::drain() {
 
 awaitable<bool> ClientSession::connect_upstream() {
     const auto& config = services_.config;
-    struct Candidate {
-        HostPort address;
-        std::int32_t node_id = -1;
-    };
-    std::vector<Candidate> candidates;
+    std::vector<UpstreamCandidate> candidates;
     const auto snapshot = services_.routing.snapshot();
     if (!target_.bootstrap) {
         const auto* route = snapshot->find(target_.node_id);
@@ -143,14 +140,7 @@ awaitable<bool> ClientSession::connect_upstream() {
         }
         candidates.push_back({route->upstream(), route->node_id});
     } else {
-        // Any healthy broker will do: start at a rotating position so load spreads.
-        const auto routes = snapshot->routes();
-        const auto start = services_.bootstrap_round_robin.fetch_add(1);
-        for (std::size_t i = 0; i < routes.size(); ++i) {
-            const auto& r = routes[(start + i) % routes.size()];
-            if (!r.draining) candidates.push_back({r.upstream(), r.node_id});
-        }
-        for (const auto& u : config.upstream) candidates.push_back({u, -1});
+        candidates = bootstrap_candidates(snapshot->routes(), cluster_.get(), config.upstream, services_.bootstrap_round_robin.fetch_add(1));
     }
     for (const auto& c : candidates) {
         if (auto own = own_listener(config, snapshot->routes(), c.address)) {
@@ -161,6 +151,7 @@ awaitable<bool> ClientSession::connect_upstream() {
         upstream_ = tcp::socket(client_.get_executor());
         if (auto ec = co_await connect_with_timeout(upstream_, c.address, config.connect_timeout)) {
             spdlog::warn("conn {} from {}: upstream {}: {}", id_, peer_, c.address.to_string(), ec.message());
+            services_.metrics.upstream_failed(c.node_id, UpstreamFailure::connect);
             continue;
         }
         upstream_name_ = c.address.to_string();
@@ -359,6 +350,7 @@ awaitable<void> ClientSession::read_requests() {
 awaitable<bool> ClientSession::send_to_broker(FrameBatch& requests) {
     if (auto ec = co_await requests.write_to(upstream_)) {
         spdlog::info("conn {} from {}: upstream {} write failed: {}", id_, peer_, upstream_name_, ec.message());
+        if (!closed_) services_.metrics.upstream_failed(upstream_node_, UpstreamFailure::lost);  // not our own close
         close("upstream write failed");
         co_return false;
     }
@@ -544,6 +536,7 @@ awaitable<void> ClientSession::write_responses() {
             if (kop() && entry.api_key == kInitProducerId) {
                 services_.coordinator_notice.init_producer_id_dropped(services_.metrics, upstream_name_, upstream_node_);
             }
+            if (!closed_) services_.metrics.upstream_failed(upstream_node_, UpstreamFailure::lost);  // not our own close
             ok = false;
         } else {
             ok = deliver_response(entry, frame, out);

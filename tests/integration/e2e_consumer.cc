@@ -151,7 +151,7 @@ void consume_loop(const Options& o, int index, Member& m, Verifier& verifier, co
 int run_consume(const Options& o) {
   const auto start = Clock::now();
   const auto deadline = start + std::chrono::seconds(o.timeout_s);
-  Verifier verifier(o.run_id, o.expect, o.consumers, o.expect_foreign);
+  Verifier verifier(o.run_id, o.expect, o.consumers, o.expect_foreign, o.max_duplicates);
   GroupBarrier barrier(o.consumers);
   std::vector<std::unique_ptr<Member>> members;
   std::atomic<std::int64_t> stop_at_ms{to_ms(deadline)};

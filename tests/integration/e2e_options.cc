@@ -47,7 +47,7 @@ void print_usage() {
                "  produce: --count N [--keys K] [--duration-ms D] [--strict] [--started-file F]\n"
                "  txn-produce: --count N [--batch B] [--abort-every K] [--keys K]\n"
                "  consume: --group G --expect N [--consumers C] [--isolation read_committed]\n"
-               "           [--expect-foreign N]\n");
+               "           [--expect-foreign N] [--max-duplicates N]\n");
 }
 
 std::optional<Options> parse_options(int argc, char** argv, std::string& error) {
@@ -90,6 +90,7 @@ std::optional<Options> parse_options(int argc, char** argv, std::string& error) 
     else if (arg == "--batch") ok = parse_int(value, 1, 100'000, o.batch);
     else if (arg == "--abort-every") ok = parse_int(value, 2, 1000, o.abort_every);
     else if (arg == "--expect-foreign") ok = parse_int(value, 0, 10'000'000, o.expect_foreign);
+    else if (arg == "--max-duplicates") ok = parse_int(value, 0, 10'000'000, o.max_duplicates);
     else if (arg == "--isolation") {
       o.isolation = value;
       ok = value == "read_committed" || value == "read_uncommitted";

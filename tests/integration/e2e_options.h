@@ -36,6 +36,7 @@ struct Options {
   int expect = 0;
   std::string isolation = "read_uncommitted";  // or read_committed
   int expect_foreign = -1;        // >= 0: exactly this many messages of other runs must be seen
+  int max_duplicates = 0;         // a broker known to write a retried batch twice now and then
 };
 
 // Parses argv; on failure returns nullopt with `error` set.

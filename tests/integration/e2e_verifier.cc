@@ -4,10 +4,11 @@
 
 namespace kgate::e2e {
 
-Verifier::Verifier(std::string run_id, int expect, int consumers, int expect_foreign)
+Verifier::Verifier(std::string run_id, int expect, int consumers, int expect_foreign, int max_duplicates)
     : run_id_(std::move(run_id)),
       expect_(expect),
       expect_foreign_(expect_foreign),
+      max_duplicates_(max_duplicates),
       seen_(static_cast<std::size_t>(expect)),
       consumer_partitions_(static_cast<std::size_t>(consumers)),
       consumer_messages_(static_cast<std::size_t>(consumers)) {}
@@ -75,8 +76,8 @@ bool Verifier::ok() const {
   std::lock_guard lock(mutex_);
   bool every_consumer_served = true;
   for (const auto& partitions : consumer_partitions_) every_consumer_served = every_consumer_served && !partitions.empty();
-  return distinct_ == expect_ && own_ == expect_ && duplicates_ == 0 && offset_regressions_ == 0 &&
-         seq_regressions_ == 0 && malformed_ == 0 && key_moved_ == 0 && every_consumer_served &&
+  return distinct_ == expect_ && own_ == expect_ + duplicates_ && duplicates_ <= max_duplicates_ && offset_regressions_ == 0 &&
+         seq_regressions_ <= duplicates_ && malformed_ == 0 && key_moved_ == 0 && every_consumer_served &&
          (expect_foreign_ < 0 || foreign_ == expect_foreign_);
 }
 
@@ -85,6 +86,7 @@ std::string Verifier::summary() const {
   std::string out = std::to_string(distinct_) + "/" + std::to_string(expect_) + " distinct, " + std::to_string(own_) +
                     " received, " + std::to_string(duplicates_) + " duplicates, " + std::to_string(offset_regressions_) +
                     " offset regressions, " + std::to_string(seq_regressions_) + " sequence regressions";
+  if (max_duplicates_ > 0) out += " (at most " + std::to_string(max_duplicates_) + " duplicates allowed)";
   if (malformed_ > 0) out += ", " + std::to_string(malformed_) + " malformed";
   if (key_moved_ > 0) out += ", " + std::to_string(key_moved_) + " keys on two partitions";
   if (expect_foreign_ >= 0) {

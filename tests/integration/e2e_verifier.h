@@ -18,7 +18,10 @@ class Verifier {
  public:
   // expect_foreign >= 0: exactly that many messages of other runs must arrive (an aborted
   // transaction's, read_uncommitted), 0 included (read_committed must hide them all).
-  Verifier(std::string run_id, int expect, int consumers, int expect_foreign = -1);
+  // max_duplicates > 0: up to that many messages may arrive twice (a broker that writes a
+  // retried batch again, as KoP does after a broker stops), each going back in its key's
+  // sequence once; nothing may be missing all the same.
+  Verifier(std::string run_id, int expect, int consumers, int expect_foreign = -1, int max_duplicates = 0);
 
   void record(int consumer, std::int32_t partition, std::int64_t offset, std::string_view key, std::string_view value);
   // Every id of the run has arrived at least once.
@@ -36,6 +39,7 @@ class Verifier {
   const std::string run_id_;
   const int expect_;
   const int expect_foreign_;
+  const int max_duplicates_;
 
   mutable std::mutex mutex_;
   mutable std::condition_variable completed_;

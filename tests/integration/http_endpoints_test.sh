@@ -72,8 +72,9 @@ assert len(routes) == 3, f"{len(routes)} routes"
 for r in routes:
     assert base + 1 <= r["listen_port"] <= base + 4, r
     assert r["client_advertised"] == {"host": "127.0.0.1", "port": r["listen_port"]}, r
+    assert r["state"] == "serving", r
 PY
-echo "PASS /routes lists 3 brokers on gateway ports"
+echo "PASS /routes lists 3 serving brokers on gateway ports"
 
 # The counter's value, 0 when absent.
 connections() { curl -sf --max-time 5 "$http/metrics" | sed -nE 's/^kgate_client_connections_total ([0-9.e+]+)$/\1/p' | head -n 1; }

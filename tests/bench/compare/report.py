@@ -1,8 +1,9 @@
 """Turns run.sh's results.jsonl into table.md (printed too) and chart.png.
 
 usage: report.py RESULTS.jsonl OUT_DIR CLK_TCK MACHINE VERSIONS SKIPPED [BROKERS]
-BROKERS is mock (the default) or kafka; for kafka the files are table-kafka.md and
-chart-kafka.png and every heading names the brokers.
+BROKERS is mock (the default), kafka or kop; for kafka and kop the files are
+table-BROKERS.md and chart-BROKERS.png and every heading names the brokers. Against KoP there is
+no Metadata workload (run.sh says why), so no Metadata table.
 Medians over rounds, with the spread (lowest-highest) beside throughput; ratios are to the
 direct path's median in the same run. CPU is the proxy process's user+system time from
 /proc/PID/stat; peak RSS is VmHWM from /proc/PID/status.
@@ -32,7 +33,7 @@ def main():
     brokers = sys.argv[7] if len(sys.argv) > 7 else "mock"
     suffix = "" if brokers == "mock" else f"-{brokers}"
     # Only the other kinds say so in their headings: the mock's tables stay as they were.
-    where = "" if brokers == "mock" else ", Apache Kafka brokers"
+    where = {"mock": "", "kafka": ", Apache Kafka brokers", "kop": ", KoP brokers"}[brokers]
     tick = 1.0 / int(clk_tck)
     rows, failed = load(results)
     targets = [t for t in ORDER if any(r["target"] == t for r in rows + failed)]
@@ -103,14 +104,15 @@ def main():
             add(f"| {t} | {load_pct}% | {fmt(median(w, t, 'achieved_per_s'), 0)} | {' | '.join(shown)} | {fmt(added, 0) if added is not None else ''} |")
             chart["latency"].setdefault(t, []).append((load_pct, p99 if isinstance(p99, float) else None))
 
-    add("")
     partitions = max((r["result"]["partitions"] for r in rows if r["workload"] == "metadata"), default=0)
-    add(f"### All-topics Metadata, 3{' Kafka' if where else ''} brokers, {partitions:,} partitions")
-    add("")
-    add("| target | requests/s | x direct | p50 ms | proxy CPU ms per request |")
-    add("|---|---:|---:|---:|---:|")
+    if any(r["workload"] == "metadata" for r in rows + failed):
+        add("")
+        add(f"### All-topics Metadata, {({'mock': '3', 'kafka': '3 Kafka', 'kop': '2 KoP'})[brokers]} brokers, {partitions:,} partitions")
+        add("")
+        add("| target | requests/s | x direct | p50 ms | proxy CPU ms per request |")
+        add("|---|---:|---:|---:|---:|")
     direct_meta = median("metadata", "direct", "per_s")
-    for t in targets:
+    for t in targets if any(r["workload"] == "metadata" for r in rows + failed) else []:
         runs = pick(rows, "metadata", t)
         if not runs:
             add(f"| {t} | failed | | | |")
@@ -152,7 +154,7 @@ def main():
         add("Failed runs: " + ", ".join(sorted({f"{r['workload']} through {r['target']}" for r in failed})) + ".")
     add("")
     add(f"Machine: {machine}. Versions: {versions}. Each proxy pinned to core 1 with one worker; "
-        f"{'mock' if brokers == 'mock' else 'Kafka'} brokers and clients on both cores.")
+        f"{ {'mock': 'mock', 'kafka': 'Kafka', 'kop': 'KoP'}[brokers]} brokers and clients on both cores.")
     if skipped:
         add(f"Left out: {skipped}.")
     text = "\n".join(lines) + "\n"

@@ -4,9 +4,10 @@
 # produce latency at fixed rates, all-topics Metadata of a 10,000-partition topic, and proxy
 # memory with idle client connections. Prints a markdown table and writes it, the raw results
 # and a PNG chart to OUT_DIR (default BUILD_DIR/bench-compare): table.md, results.jsonl and
-# chart.png for the mock brokers, table-kafka.md, results-kafka.jsonl and chart-kafka.png for Kafka.
+# chart.png for the mock brokers, table-kafka.md, results-kafka.jsonl and chart-kafka.png for Kafka,
+# table-kop.md, results-kop.jsonl and chart-kop.png for KoP.
 #
-# Usage: tests/bench/compare/run.sh BUILD_DIR [--short] [--brokers mock|kafka] [--out OUT_DIR]
+# Usage: tests/bench/compare/run.sh BUILD_DIR [--short] [--brokers mock|kafka|kop] [--out OUT_DIR]
 #   --short: one round, small counts, 100 and 1,000 idle connections (CI; a few minutes).
 #   --brokers mock (default): librdkafka's mock cluster (kgate-mock-cluster), topics bench (6
 #     partitions) and meta (10,000).
@@ -14,6 +15,13 @@
 #     cluster.sh, jars from fetch_kafka.sh), advertising 127.0.0.1 so every target can reach it;
 #     topics bench (6 partitions, replication 3) and meta (10,000 partitions, replication 1: three
 #     times as many replicas is more than three brokers with bounded heaps on two cores carry).
+#   --brokers kop: the 2-broker KoP cluster of the e2e tests (tests/e2e/kop/cluster.sh: the Pulsar
+#     jars from fetch_pulsar.sh and the KoP handler named by KGATE_KOP_NAR, without which it fails
+#     saying so); the brokers advertise localhost, which every target reaches. Topic bench is
+#     created by the first producer (8 partitions, 4 led by each broker). No Metadata workload: a
+#     10,000-partition topic is 10,000 Pulsar topics. KoP's fetch answers high watermark -1 when
+#     it finds nothing, so a consumer never sees a partition's end: consumers stop at their count,
+#     and the topic always holds more records than one consumer run reads.
 # Proxies not installed (tests/bench/compare/setup.sh) are left out and named. KGATE_BIN,
 # KGATE_MOCK_BIN, KAFKA_PROXY_BIN override binaries; BENCH_TARGETS="direct kgate ..." picks.
 #
@@ -39,7 +47,7 @@ STOP_WAIT_S=10
 source "$repo/tests/integration/process_helpers.sh"
 
 usage() {
-  echo "usage: $0 BUILD_DIR [--short] [--brokers mock|kafka] [--out OUT_DIR]" >&2
+  echo "usage: $0 BUILD_DIR [--short] [--brokers mock|kafka|kop] [--out OUT_DIR]" >&2
   exit 2
 }
 [[ $# -ge 1 ]] || usage
@@ -49,7 +57,7 @@ short=0 brokers=mock out_dir=
 while [[ $# -gt 0 ]]; do
   case $1 in
     --short) short=1 ;;
-    --brokers) [[ $# -ge 2 && ($2 == mock || $2 == kafka) ]] || usage; brokers=$2; shift ;;
+    --brokers) [[ $# -ge 2 && ($2 == mock || $2 == kafka || $2 == kop) ]] || usage; brokers=$2; shift ;;
     --out) [[ $# -ge 2 ]] || usage; out_dir=$2; shift ;;
     *) usage ;;
   esac
@@ -123,8 +131,9 @@ cleanup() {
   local t
   for t in "${!pid[@]}"; do stop_process "${pid[$t]}"; done
   [[ -n $mock_pid ]] && stop_process "$mock_pid"
-  # Sourced only once the Kafka brokers start (cluster.sh), so only then there to call.
+  # Sourced only once the Kafka or KoP brokers start (cluster.sh), so only then there to call.
   if declare -F kafka_cluster_stop >/dev/null; then kafka_cluster_stop; fi
+  if declare -F kop_cluster_stop >/dev/null; then kop_cluster_stop; fi
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -132,7 +141,7 @@ trap 'exit 130' INT TERM
 
 show_logs() {
   local log
-  for log in "$work"/*.log "$work"/kafka/node-*/broker.log; do
+  for log in "$work"/*.log "$work"/kafka/node-*/broker.log "$work"/kop/*/out.log; do
     [[ -s $log ]] && { echo "--- $(basename "$log") (last lines)" >&2; tail -n 15 "$log" >&2; }
   done
 }
@@ -155,7 +164,7 @@ start_mock_brokers() {
 # The e2e cluster, but advertising 127.0.0.1: the direct path, HAProxy (through the clients' port
 # map, as with the mock) and Kroxylicious need brokers they can reach by what the brokers say.
 kafka_libs=$KGATE_CACHE/kafka-broker-$KAFKA_VERSION/libs
-kafka_setup=
+broker_setup=
 start_kafka_brokers() {
   local start=$SECONDS t
   [[ -s $kafka_libs/kafka_2.13-$KAFKA_VERSION.jar ]] ||
@@ -178,8 +187,37 @@ start_kafka_brokers() {
   timeout -s KILL 330 java -Xmx256m -Dlog4j2.configurationFile="$repo/tests/e2e/kafka/log4j2.xml" -cp "$kafka_libs/*" \
     "$here/kafka/CreateTopics.java" "$direct" 300 bench:6:3 meta:10000:1 >"$work/topics.log" 2>&1 ||
     fail "creating the topics failed"
-  kafka_setup="cluster up in $((t - start)) s, topics bench (6 partitions, replication 3) and meta (10,000, replication 1) made in $((SECONDS - t)) s"
+  broker_setup="cluster up in $((t - start)) s, topics bench (6 partitions, replication 3) and meta (10,000, replication 1) made in $((SECONDS - t)) s"
 }
+
+# KoP: the e2e tests' 2-broker cluster, as it is (it advertises localhost, which resolves here).
+start_kop_brokers() {
+  local start=$SECONDS pulsar_libs=$KGATE_CACHE/pulsar-broker-$PULSAR_VERSION/libs
+  [[ -n ${KGATE_KOP_NAR:-} ]] ||
+    die "--brokers kop needs KGATE_KOP_NAR, the path of the KoP protocol handler (pulsar-protocol-handler-kafka-3.1.1.1.nar), which no registry serves (tests/e2e/kop/README.md)"
+  [[ -s $KGATE_KOP_NAR ]] || die "KGATE_KOP_NAR=$KGATE_KOP_NAR: no such file"
+  [[ -s $pulsar_libs/pulsar-broker-$PULSAR_VERSION.jar ]] ||
+    die "no Apache Pulsar $PULSAR_VERSION jars in $pulsar_libs (run tests/e2e/kop/fetch_pulsar.sh; scripts/setup does when KGATE_KOP_NAR is set)"
+  command -v kcat >/dev/null || die "kcat is not installed (the cluster's readiness probe; scripts/setup installs it)"
+  KOP_PROCESS_LIMIT_S=$budget
+  # Records stay readable for the whole run: no ledger of the bench topic is trimmed while a
+  # later consumer run may still read it (KoP's readers hold no Pulsar subscription).
+  KOP_EXTRA_CONFIG=$'defaultRetentionTimeInMinutes=120\ndefaultRetentionSizeInMB=4096'
+  kop_cluster_init "$work/kop" "$(pick_ports 8)" "$pulsar_libs" "$(realpath "$KGATE_KOP_NAR")" >/dev/null
+  kop_cluster_start 240 >/dev/null
+  direct="127.0.0.1:$(kop_kafka_port 1),127.0.0.1:$(kop_kafka_port 2)"
+  kop_node_ids=$(kcat -L -b "$direct" -m 15 2>/dev/null | sed -nE 's/^ +broker (-?[0-9]+) at .*/\1/p' | sort -n | tr '\n' ' ')
+  [[ $(wc -w <<<"$kop_node_ids") -eq 2 ]] || fail "the KoP brokers' node ids could not be read (kcat -L: ${kop_node_ids:-none})"
+  broker_setup="KoP 3.1.1.1 on Apache Pulsar $PULSAR_VERSION, 2 brokers, cluster up in $((SECONDS - start)) s"
+}
+# More memory than in the e2e tests: at 150 MB/s the bookie ran out of its 256 MiB of direct
+# memory and exited; the brokers get twice theirs too.
+KOP_BOOKIE_HEAP=${KOP_BOOKIE_HEAP:--Xms128m -Xmx512m -XX:MaxDirectMemorySize=1g}
+KOP_BROKER_HEAP=${KOP_BROKER_HEAP:--Xms128m -Xmx768m -XX:MaxDirectMemorySize=768m}
+# Sourced here, not in start_kop_brokers: it declares the table of the cluster's processes, which
+# a function would make local, and the cleanup could then stop nothing.
+# shellcheck source=tests/e2e/kop/cluster.sh
+[[ $brokers == kop ]] && source "$repo/tests/e2e/kop/cluster.sh"
 "start_${brokers}_brokers"
 IFS=, read -r -a broker_addrs <<<"$direct"
 bootstrap[direct]=$direct
@@ -238,9 +276,21 @@ start_kafka_proxy() {
   bootstrap[kafka-proxy]="127.0.0.1:$base"
 }
 
-# Port-per-broker gateway: node id N (1..3 in the mock) on nodeStartPort + N - 1.
+# Port-per-broker gateway: node id N (1..3 in the mock) on nodeStartPort + N - 1. KoP's node ids
+# are hashes, so there each id is a range of its own (ports given out in the ranges' order).
 start_kroxylicious() {
-  local base=$1 cfg="$work/kroxylicious.yaml"
+  local base=$1 cfg="$work/kroxylicious.yaml" ranges id
+  ranges="            - name: brokers
+              start: 1
+              end: ${#broker_addrs[@]}"
+  if [[ $brokers == kop ]]; then
+    ranges=
+    for id in $kop_node_ids; do
+      ranges+="${ranges:+$'\n'}            - name: node${id#-}
+              start: $id
+              end: $id"
+    done
+  fi
   cat >"$cfg" <<EOF
 virtualClusters:
   - name: bench
@@ -252,9 +302,7 @@ virtualClusters:
           bootstrapAddress: 127.0.0.1:$base
           nodeStartPort: $((base + 1))
           nodeIdRanges:
-            - name: brokers
-              start: 1
-              end: ${#broker_addrs[@]}
+$ranges
 EOF
   taskset -c 1 "$kroxy_java" -XX:ActiveProcessorCount=1 -cp "$kroxy_lib/*" \
     "$here/kroxylicious/KroxyliciousLauncher.java" "$cfg" >"$work/kroxylicious.log" 2>&1 &
@@ -315,10 +363,11 @@ with_map() { local m=${map[$1]}; [[ -n $m ]] && echo "--map-ports $m"; return 0;
 
 echo "bench-compare: targets ${targets[*]}${skipped:+; left out: ${skipped[*]}}"
 echo "bench-compare: $rounds round(s), direct $direct, out $out_dir"
-[[ -n $kafka_setup ]] && echo "bench-compare: Apache Kafka $KAFKA_VERSION brokers: $kafka_setup"
+[[ $brokers == kafka ]] && echo "bench-compare: Apache Kafka $KAFKA_VERSION brokers: $broker_setup"
+[[ $brokers == kop ]] && echo "bench-compare: $broker_setup"
 
 # Warm-up, not recorded: connections, the mock's first segments, the JVM's just-in-time compiler.
-# Kafka's brokers are JVMs too, just started: warmed before their maximum is taken (below), and
+# Kafka's and KoP's brokers are JVMs too, just started: warmed before their maximum is taken (below), and
 # with the latency client as well.
 warm_up() {
   local t workload
@@ -328,7 +377,7 @@ warm_up() {
       timeout "$((run_limit + 30))" "$throughput_bench" --bootstrap "${bootstrap[$t]}" --topic bench --messages 20000 \
         --size "$size" --mode "$workload" --seconds "$run_limit" $(with_map "$t") >/dev/null 2>>"$work/clients.log" || true
     done
-    if [[ $brokers == kafka ]]; then
+    if [[ $brokers != mock ]]; then
       # shellcheck disable=SC2046
       timeout "$((run_limit + 30))" "$latency_bench" --bootstrap "${bootstrap[$t]}" --topic bench --rate 0 \
         --seconds "$lat_seconds" --warmup 0 "${lat_options[@]}" $(with_map "$t") >/dev/null 2>>"$work/clients.log" || true
@@ -340,9 +389,14 @@ warm_up() {
 # measure its own queue of requests (seconds, even at 5,000 records/s here). Capped at 5 (Java's
 # default), records wait in the client and go out together. The mock answers at once: no cap.
 lat_options=()
-if [[ $brokers == kafka ]]; then
+if [[ $brokers != mock ]]; then
   lat_options=(--max-in-flight 5)
   warm_up
+fi
+# KoP's load balancer places the partitions the first producer made: say where they went.
+if [[ $brokers == kop ]]; then
+  echo "bench-compare: topic bench, partitions led per node: $(kcat -L -b "$direct" -t bench -m 15 2>/dev/null |
+    sed -nE 's/^ +partition [0-9]+, leader (-?[0-9]+),.*/\1/p' | sort | uniq -c | awk '{printf "%s=%s ", $2, $1}')"
 fi
 
 # The latency rates are fractions of what the latency client reaches directly, unthrottled: the
@@ -358,7 +412,7 @@ done
 max_rate=$(printf '%s\n' "${max_rates[@]}" | sort -n | sed -n 2p)
 echo "bench-compare: direct maximum of the latency client: $max_rate records/s (median of ${max_rates[*]})"
 
-[[ $brokers == kafka ]] || warm_up
+[[ $brokers != mock ]] || warm_up
 
 for round in $(seq "$rounds"); do
   # Rotate the order every round, so no target always runs first (or last) on a warm machine.
@@ -379,6 +433,7 @@ for round in $(seq "$rounds"); do
     done
   done
   for t in "${order[@]}"; do
+    [[ $brokers == kop ]] && break  # no 10,000-partition topic on KoP (see the top)
     # shellcheck disable=SC2046
     run_client metadata "$t" "$round" "$metadata_bench" --bootstrap "${bootstrap[$t]}" --requests "$meta_requests" \
       $(with_map "$t")
@@ -436,7 +491,8 @@ done
 cpu_model=$(awk -F': *' '/^model name/ {print $2; exit}' /proc/cpuinfo)
 machine="nproc $(nproc), $cpu_model, kernel $(uname -r), load average $(cut -d' ' -f1-3 /proc/loadavg)"
 versions="kgate $(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo '?'), $(haproxy -v 2>/dev/null | awk 'NR==1 {print "HAProxy " $3}'), kafka-proxy $KAFKA_PROXY_VERSION, Kroxylicious $KROXYLICIOUS_VERSION"
-[[ $brokers == kafka ]] && versions+=", Apache Kafka $KAFKA_VERSION ($kafka_setup)"
+[[ $brokers == kafka ]] && versions+=", Apache Kafka $KAFKA_VERSION ($broker_setup)"
+[[ $brokers == kop ]] && versions+=", $broker_setup"
 "$KGATE_PYTHON" "$here/report.py" "$results" "$out_dir" "$(getconf CLK_TCK)" "$machine" "$versions" "${skipped[*]:-}" "$brokers"
 
 # kgate must still stop cleanly: drain and exit 0 on SIGTERM.

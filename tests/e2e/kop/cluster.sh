@@ -19,12 +19,16 @@
 #   kop_kafka_port N, kop_advertised N, kop_log NAME, kop_listen_ports (every port it binds)
 # KOP_EXTRA_CONFIG, if set, is appended to both brokers' configurations. KOP_LISTENER_PROTOCOL
 # (default PLAINTEXT) is the Kafka listeners' security protocol; the array KOP_KCAT_OPTS, if set,
-# holds what kcat needs to reach them (SASL settings), for the readiness checks.
+# holds what kcat needs to reach them (SASL settings), for the readiness checks. KOP_BROKER_HEAP and
+# KOP_BOOKIE_HEAP, if set, replace those JVMs' memory flags.
 
 KOP_E2E_HOME="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 KOP_BROKERS=2
 KOP_CLUSTER_NAME=kgate-kop
 KOP_BROKER_HEAP="${KOP_BROKER_HEAP:--Xms128m -Xmx768m -XX:MaxDirectMemorySize=384m}"
+# Enough for the tests; a benchmark writing 150 MB/s needs more direct memory, or the bookie
+# exits ("Unable to allocate memory").
+KOP_BOOKIE_HEAP="${KOP_BOOKIE_HEAP:--Xms64m -Xmx256m -XX:MaxDirectMemorySize=256m}"
 # Each JVM is bounded in time by itself too, so none outlives a killed test for long.
 KOP_PROCESS_LIMIT_S="${KOP_PROCESS_LIMIT_S:-1200}"
 KOP_DIR=""
@@ -203,7 +207,7 @@ kop_cluster_start() {
     die "Pulsar cluster metadata setup failed; last lines of $KOP_DIR/metadata-setup.log:
 $(tail -n 30 "$KOP_DIR/metadata-setup.log")"
   fi
-  kop_java bookie "-Xms64m -Xmx256m -XX:MaxDirectMemorySize=256m" org.apache.bookkeeper.server.Main --conf "$KOP_DIR/bookie/bookie.conf"
+  kop_java bookie "$KOP_BOOKIE_HEAP" org.apache.bookkeeper.server.Main --conf "$KOP_DIR/bookie/bookie.conf"
   kop_wait_port bookie "$(kop_bookie_port)" "$(left)"
   echo "kop: zookeeper and bookie up in $((SECONDS - start)) s"
   # One after the other: brokers starting together race to create KoP's own namespace

@@ -13,6 +13,8 @@
 #   5. transactions: read_committed sees exactly the committed messages, read_uncommitted the
 #      aborted ones too
 #   6. KoP's quirks smoothed by kgate (broker-kind: kop; kop_quirks_check.sh)
+#   7. one broker stopped while an idempotent producer runs (broker_stop.sh): nothing lost or
+#      duplicated; kcat -L, /routes, ListBrokers and /metrics follow
 # Then kgate must stop on SIGTERM with status 0.
 #
 #   run_kop_e2e.sh KGATE E2E_BINARY WORKDIR
@@ -254,6 +256,11 @@ status=0
 "$here/kop_quirks_check.sh" "$gateway" "127.0.0.1:$((PORT_BASE + 15))" "127.0.0.1:$(kop_kafka_port 1),127.0.0.1:$(kop_kafka_port 2)" \
   "kop-group2-$$" e2e-kop 8 >"$run/6.out" 2>&1 || status=1
 report "6. KoP quirks smoothed by kgate (broker-kind: kop)" "$status" "$t" "$run/6.out"
+
+# ---- 7. a broker stopped mid-stream (broker_stop.sh); last: it leaves one broker ----
+# shellcheck source=tests/e2e/kop/broker_stop.sh
+source "$here/broker_stop.sh"
+kop_broker_stop_scenario
 
 # ---- shutdown ----
 t=$(date +%s)

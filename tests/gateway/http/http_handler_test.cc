@@ -1,5 +1,6 @@
 #include "gateway/http/http_handler.h"
 
+#include <map>
 #include <regex>
 #include <sstream>
 
@@ -84,6 +85,27 @@ TEST(HttpHandler, RoutesListEveryBroker) {
     EXPECT_EQ(j[0]["client_advertised"]["host"], "gw.example.com");
     EXPECT_EQ(j[1]["upstream_override"]["host"], "10.0.0.2");
     EXPECT_EQ(j[1]["upstream_override"]["port"], 9093);
+}
+
+TEST(HttpHandler, RoutesSayWhichBrokersTheLatestDiscoveryFound) {
+    // KoP's hashed node ids; the second broker was stopped and left the cluster's Metadata,
+    // the third is being drained by the operator.
+    BrokerRoute kept{1880146045, {"localhost", 18104}, std::nullopt, 18111, {"127.0.0.1", 18111}, {}, false};
+    BrokerRoute gone{-1562490967, {"localhost", 18107}, std::nullopt, 18112, {"127.0.0.1", 18112}, {}, false};
+    BrokerRoute drained{7, {"localhost", 18109}, std::nullopt, 18113, {"127.0.0.1", 18113}, {}, true};
+    auto c = ready_context();
+    c.routes = std::make_shared<const RoutingSnapshot>(std::vector<BrokerRoute>{kept, gone, drained});
+    ClusterView view;
+    view.known = true;
+    view.broker_versions[kept.node_id] = {};
+    view.broker_versions[drained.node_id] = {};
+    c.cluster = std::make_shared<const ClusterView>(view);
+    std::map<std::int64_t, std::string> state;
+    for (const auto& r : nlohmann::json::parse(get("/routes", c).body)) state[r["node_id"]] = r["state"];
+    EXPECT_EQ(state, (std::map<std::int64_t, std::string>{{-1562490967, "absent"}, {7, "draining"}, {1880146045, "serving"}}));
+
+    c.cluster.reset();  // nothing discovered yet: no broker is serving
+    for (const auto& r : nlohmann::json::parse(get("/routes", c).body)) EXPECT_NE(r["state"], "serving") << r;
 }
 
 TEST(HttpHandler, RoutesWithoutSnapshotIsAnEmptyArray) {

@@ -50,6 +50,19 @@ TEST(GatewayMetrics, ResponsesByErrorCodeAndUpstreamConnectionsByBroker) {
     EXPECT_TRUE(has_line(t, "kgate_admin_calls_total{code=\"INVALID_ARGUMENT\",method=\"PutRoute\"} 1")) << t;
 }
 
+TEST(GatewayMetrics, UpstreamFailuresByBrokerAndReason) {
+    GatewayMetrics m;
+    m.upstream_failed(1880146045, UpstreamFailure::connect);  // KoP's hashed node ids as they are
+    m.upstream_failed(1880146045, UpstreamFailure::connect);
+    m.upstream_failed(1880146045, UpstreamFailure::lost);
+    m.upstream_failed(-1, UpstreamFailure::connect);  // a bootstrap server not known as a broker
+    const auto t = text_of(m);
+    EXPECT_TRUE(has_line(t, "kgate_upstream_failures_total{broker=\"1880146045\",reason=\"connect\"} 2")) << t;
+    EXPECT_TRUE(has_line(t, "kgate_upstream_failures_total{broker=\"1880146045\",reason=\"lost\"} 1")) << t;
+    EXPECT_TRUE(has_line(t, "kgate_upstream_failures_total{broker=\"-1\",reason=\"connect\"} 1")) << t;
+    EXPECT_EQ(t.find("kgate_upstream_failures_total{broker=\"-1\",reason=\"lost\"}"), std::string::npos) << "no failure, no series";
+}
+
 TEST(GatewayMetrics, ConnectionsPerListener) {
     GatewayMetrics m;
     m.connection_opened(GatewayMetrics::listener_label(true, -1));
