@@ -25,6 +25,12 @@ void add_config_options(CLI::App* cmd, gateway::ConfigFlags& f) {
     cmd->add_option("--log-level", f.log_level, "trace, debug, info, warn, error, critical or off");
     cmd->add_option("--workers", f.workers, "event loops serving connections (default 1)");
     cmd->add_option("--max-frame-size", f.max_frame_size, "largest Kafka frame accepted, in bytes (default 104857600)");
+    cmd->add_option("--request-memory-budget", f.request_memory_budget,
+                    "bytes of client requests kgate may hold before pausing the connections holding the most (default 134217728; 0: off)");
+    cmd->add_option("--response-memory-budget", f.response_memory_budget,
+                    "bytes of broker answers kgate may hold for slow clients before pausing their broker reads (default 134217728; 0: off)");
+    cmd->add_option("--pre-auth-max-frame-size", f.pre_auth_max_frame_size,
+                    "largest frame before SASL authentication where the broker requires it (default 524288, Kafka's; 0: off)");
     cmd->add_option("--connect-timeout-ms", f.connect_timeout_ms, "upstream connect timeout (default 5000)");
     cmd->add_option("--drain-timeout-ms", f.drain_timeout_ms, "on SIGTERM/SIGINT, how long in-flight requests may take (default 10000)");
     cmd->add_option("--http-listen", f.http_listen, "HTTP endpoints /healthz /readyz /routes /metrics on HOST:PORT (default 127.0.0.1:19191; \"off\" disables)");

@@ -109,7 +109,8 @@ void apply_yaml(GatewayConfig& c, const std::string& file, std::vector<std::stri
                                                 "workers", "max-frame-size", "max-inflight", "connect-timeout-ms",
                                                 "drain-timeout-ms", "metadata-refresh-ms", "overrides", "http-listen",
                                                 "admin-listen", "admin-token-file", "admin-tls-cert", "admin-tls-key",
-                                                "upstream-sasl", "broker-kind", "kop-topic-prefix"};
+                                                "upstream-sasl", "broker-kind", "kop-topic-prefix",
+                                                "request-memory-budget", "response-memory-budget", "pre-auth-max-frame-size"};
     for (const auto& kv : root) {
         const auto key = kv.first.as<std::string>();
         const std::string where = fmt::format("{}: {}", file, key);
@@ -177,6 +178,12 @@ void apply_yaml(GatewayConfig& c, const std::string& file, std::vector<std::stri
             scalar(v, where, c.workers, problems);
         } else if (key == "max-frame-size") {
             scalar(v, where, c.max_frame_size, problems);
+        } else if (key == "request-memory-budget") {
+            scalar(v, where, c.request_memory_budget, problems);
+        } else if (key == "response-memory-budget") {
+            scalar(v, where, c.response_memory_budget, problems);
+        } else if (key == "pre-auth-max-frame-size") {
+            scalar(v, where, c.pre_auth_max_frame_size, problems);
         } else if (key == "max-inflight") {
             scalar(v, where, c.max_inflight, problems);
         } else if (key == "connect-timeout-ms" || key == "drain-timeout-ms" || key == "metadata-refresh-ms") {
@@ -245,6 +252,9 @@ GatewayConfig load_config(const ConfigFlags& f, std::vector<std::string>& proble
     if (f.log_level) c.log_level = *f.log_level;
     if (f.workers) c.workers = *f.workers;
     if (f.max_frame_size) c.max_frame_size = *f.max_frame_size;
+    if (f.request_memory_budget) c.request_memory_budget = *f.request_memory_budget;
+    if (f.response_memory_budget) c.response_memory_budget = *f.response_memory_budget;
+    if (f.pre_auth_max_frame_size) c.pre_auth_max_frame_size = *f.pre_auth_max_frame_size;
     if (f.connect_timeout_ms) c.connect_timeout = std::chrono::milliseconds(*f.connect_timeout_ms);
     if (f.drain_timeout_ms) c.drain_timeout = std::chrono::milliseconds(*f.drain_timeout_ms);
     if (f.metadata_refresh_ms) c.metadata_refresh = std::chrono::milliseconds(*f.metadata_refresh_ms);

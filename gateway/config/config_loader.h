@@ -19,6 +19,9 @@ struct ConfigFlags {
     std::optional<std::string> log_level;
     std::optional<int> workers;
     std::optional<std::size_t> max_frame_size;
+    std::optional<std::size_t> request_memory_budget;
+    std::optional<std::size_t> response_memory_budget;
+    std::optional<std::size_t> pre_auth_max_frame_size;
     std::optional<long> connect_timeout_ms;
     std::optional<long> drain_timeout_ms;
     std::optional<long> metadata_refresh_ms;

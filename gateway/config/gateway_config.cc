@@ -185,6 +185,16 @@ std::vector<std::string> validate(const GatewayConfig& c) {
     if (c.max_frame_size < 1024 || c.max_frame_size > 1024u * 1024 * 1024) {
         problems.emplace_back(fmt::format("max-frame-size: {} is not between 1 KiB and 1 GiB", c.max_frame_size));
     }
+    constexpr std::size_t kMiB = 1024 * 1024;
+    for (const auto& [name, value] : {std::pair{"request-memory-budget", c.request_memory_budget},
+                                      std::pair{"response-memory-budget", c.response_memory_budget}}) {
+        if (value != 0 && (value < kMiB || value > 1024 * 1024 * kMiB)) {
+            problems.emplace_back(fmt::format("{}: {} is neither 0 (off) nor between 1 MiB and 1 TiB", name, value));
+        }
+    }
+    if (c.pre_auth_max_frame_size != 0 && c.pre_auth_max_frame_size < 1024) {
+        problems.emplace_back(fmt::format("pre-auth-max-frame-size: {} is neither 0 (off) nor at least 1 KiB", c.pre_auth_max_frame_size));
+    }
     if (c.max_inflight < 1) problems.emplace_back("max-inflight: must be at least 1");
     if (c.connect_timeout.count() <= 0) problems.emplace_back("connect-timeout-ms: must be positive");
     if (c.drain_timeout.count() < 0) problems.emplace_back("drain-timeout-ms: must not be negative");

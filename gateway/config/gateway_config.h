@@ -49,6 +49,14 @@ struct GatewayConfig {
     int workers = 1;
     std::size_t max_frame_size = 100 * 1024 * 1024;
     std::size_t max_inflight = 1000;              // per client connection
+    // Gateway-wide memory budgets (gateway/budget/): request bytes read from clients and not
+    // yet written to a broker, and broker answers read and not yet written to their client.
+    // 0: off.
+    std::size_t request_memory_budget = 128 * 1024 * 1024;
+    std::size_t response_memory_budget = 128 * 1024 * 1024;
+    // Frames before authentication where the broker requires SASL (Kafka's
+    // sasl.server.max.receive.size); 0: off.
+    std::size_t pre_auth_max_frame_size = 512 * 1024;
     std::chrono::milliseconds connect_timeout{5000};
     std::chrono::milliseconds drain_timeout{10000};
     std::chrono::milliseconds metadata_refresh{30000};

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "gateway/budget/memory_budget.h"
 #include "protocol/codec/api_table.h"
 
 namespace kgate::gateway {
@@ -45,19 +46,46 @@ GatewayMetrics::GatewayMetrics()
       upstream_failures_(prometheus::BuildCounter().Name("kgate_upstream_failures_total").Help("Gateway connections to a broker that could not be opened or were lost with requests in flight").Register(*registry_)),
       trailing_(prometheus::BuildCounter().Name("kgate_frames_with_trailing_bytes_total").Help("Frames forwarded with bytes after the end of their body, which Kafka ignores").Register(*registry_)),
       kop_quirks_family_(prometheus::BuildCounter().Name("kgate_kop_quirks_total").Help("KoP protocol quirks kgate smoothed or saw, by quirk").Register(*registry_)),
+      budget_held_family_(prometheus::BuildGauge().Name("kgate_memory_budget_held_bytes").Help("Bytes held against each memory budget: requests read and not yet sent to a broker, answers read and not yet written to their client").Register(*registry_)),
+      budget_limit_family_(prometheus::BuildGauge().Name("kgate_memory_budget_limit_bytes").Help("Each memory budget's configured size (0: off)").Register(*registry_)),
+      budget_paused_family_(prometheus::BuildGauge().Name("kgate_memory_budget_paused_connections").Help("Connections whose reads the budget pauses now").Register(*registry_)),
+      budget_pauses_family_(prometheus::BuildCounter().Name("kgate_memory_budget_pauses_total").Help("Times a connection's read was paused by the budget").Register(*registry_)),
       connections_total_(connections_total_family_.Add({})),
       request_slots_(api_slots() * kVersionSlots),
       rewrite_slots_(api_slots()),
       latency_slots_(api_slots()),
       response_slots_(api_slots() * kErrorSlots) {
     // Fixed label sets are created up front so they read 0 before anything happens.
-    static constexpr std::array<const char*, 5> reasons{"too_large", "malformed_header", "unknown_api", "unsupported_version", "undecodable"};
+    static constexpr std::array<const char*, 6> reasons{"too_large",           "malformed_header", "unknown_api",
+                                                        "unsupported_version", "undecodable",      "too_large_before_auth"};
     for (std::size_t i = 0; i < reasons.size(); ++i) rejected_[i] = &rejected_family_.Add({{"reason", reasons[i]}});
     bytes_[0] = &bytes_family_.Add({{"direction", "client_to_broker"}});
     bytes_[1] = &bytes_family_.Add({{"direction", "broker_to_client"}});
     static constexpr std::array<const char*, 5> quirks{"offset_fetch_upgraded", "delete_topics_upgraded", "topic_prefix_stripped",
                                                        "controller_pinned", "init_producer_id_dropped"};
     for (std::size_t i = 0; i < quirks.size(); ++i) kop_quirks_[i] = &kop_quirks_family_.Add({{"quirk", quirks[i]}});
+    static constexpr std::array<const char*, 2> budget_names{"requests", "responses"};
+    for (std::size_t i = 0; i < budget_names.size(); ++i) {
+        const prometheus::Labels labels{{"budget", budget_names[i]}};
+        budgets_[i].held = &budget_held_family_.Add(labels);
+        budgets_[i].limit = &budget_limit_family_.Add(labels);
+        budgets_[i].paused = &budget_paused_family_.Add(labels);
+        budgets_[i].pauses = &budget_pauses_family_.Add(labels);
+    }
+}
+
+void GatewayMetrics::sample_budgets(const MemoryBudget& requests, const MemoryBudget& responses) {
+    std::lock_guard lock(sample_mutex_);
+    for (std::size_t i = 0; i < budgets_.size(); ++i) {
+        const MemoryBudget& budget = i == 0 ? requests : responses;
+        BudgetSeries& series = budgets_[i];
+        series.held->Set(static_cast<double>(budget.held()));
+        series.limit->Set(static_cast<double>(budget.limit()));
+        series.paused->Set(static_cast<double>(budget.paused_now()));
+        const std::uint64_t pauses = budget.pauses();
+        if (pauses > series.pauses_seen) series.pauses->Increment(static_cast<double>(pauses - series.pauses_seen));
+        series.pauses_seen = pauses;
+    }
 }
 
 std::string GatewayMetrics::listener_label(bool bootstrap, std::int32_t node_id) {

@@ -20,7 +20,9 @@
 
 namespace kgate::gateway {
 
-enum class RejectReason { too_large, malformed_header, unknown_api, unsupported_version, undecodable };
+class MemoryBudget;
+
+enum class RejectReason { too_large, malformed_header, unknown_api, unsupported_version, undecodable, too_large_before_auth };
 enum class Direction { client_to_broker, broker_to_client };
 // What kgate did about a KoP broker's quirk (gateway/kop/), with --broker-kind kop.
 enum class KopQuirk {
@@ -70,6 +72,10 @@ public:
     // Once per admin API call; `code` is the gRPC status name (OK, NOT_FOUND, ...).
     void on_admin_call(std::string_view method, std::string_view code);
 
+    // The memory budgets' state (gateway/budget/), read when /metrics is served: the budgets
+    // keep only their own atomics on the data path.
+    void sample_budgets(const MemoryBudget& requests, const MemoryBudget& responses);
+
     const prometheus::Registry& registry() const { return *registry_; }
 
 private:
@@ -94,9 +100,22 @@ private:
     prometheus::Family<prometheus::Counter>& upstream_failures_;
     prometheus::Family<prometheus::Counter>& trailing_;
     prometheus::Family<prometheus::Counter>& kop_quirks_family_;
+    prometheus::Family<prometheus::Gauge>& budget_held_family_;
+    prometheus::Family<prometheus::Gauge>& budget_limit_family_;
+    prometheus::Family<prometheus::Gauge>& budget_paused_family_;
+    prometheus::Family<prometheus::Counter>& budget_pauses_family_;
 
     prometheus::Counter& connections_total_;
-    std::array<prometheus::Counter*, 5> rejected_{};
+    std::array<prometheus::Counter*, 6> rejected_{};
+    struct BudgetSeries {
+        prometheus::Gauge* held = nullptr;
+        prometheus::Gauge* limit = nullptr;
+        prometheus::Gauge* paused = nullptr;
+        prometheus::Counter* pauses = nullptr;
+        std::uint64_t pauses_seen = 0;
+    };
+    std::array<BudgetSeries, 2> budgets_{};  // requests, responses
+    std::mutex sample_mutex_;  // scrapes may overlap
     std::array<prometheus::Counter*, 2> bytes_{};
     std::array<prometheus::Counter*, 5> kop_quirks_{};
 

@@ -30,6 +30,20 @@ error_code check_size(std::int32_t size, std::size_t max_size) {
     return {};
 }
 
+// The rest of a frame's body, in the steps `gate` allows.
+awaitable<error_code> read_body_gated(tcp::socket& socket, FrameBuffer& frame, std::size_t got, BodyReadGate& gate) {
+    error_code ec;
+    while (got < frame.size()) {
+        const std::size_t allowed = co_await gate.before_read(frame.size() - got);
+        if (allowed == 0) co_return asio::error::operation_aborted;
+        const std::size_t n = co_await socket.async_read_some(asio::buffer(frame.data() + got, allowed), with_ec(ec));
+        gate.after_read(allowed, n);
+        if (ec) co_return ec;
+        got += n;
+    }
+    co_return ec;
+}
+
 }  // namespace
 
 awaitable<error_code> read_frame(tcp::socket& socket, std::vector<std::byte>& frame, std::size_t max_size) {
@@ -44,7 +58,8 @@ awaitable<error_code> read_frame(tcp::socket& socket, std::vector<std::byte>& fr
     co_return ec;
 }
 
-awaitable<error_code> read_frame(tcp::socket& socket, ReadBuffer& buffer, FrameBuffer& frame, std::size_t max_size) {
+awaitable<error_code> read_frame(tcp::socket& socket, ReadBuffer& buffer, FrameBuffer& frame, std::size_t max_size,
+                                 BodyReadGate* gate) {
     auto& b = buffer;
     if (!b.bytes || (b.grow && b.begin == b.end)) {
         b.capacity = b.bytes ? ReadBuffer::kCapacity : ReadBuffer::kInitial;
@@ -78,6 +93,11 @@ awaitable<error_code> read_frame(tcp::socket& socket, ReadBuffer& buffer, FrameB
     if (buffered > 0) std::memcpy(frame.data(), b.bytes.get() + b.begin, buffered);
     b.begin += buffered;
     if (b.begin == b.end) b.begin = b.end = 0;
+    if (gate != nullptr) {
+        if (buffered > 0) gate->took_buffered(buffered);
+        if (buffered < frame.size()) co_return co_await read_body_gated(socket, frame, buffered, *gate);
+        co_return ec;
+    }
     if (buffered < frame.size()) {
         co_await asio::async_read(socket, asio::buffer(frame.data() + buffered, frame.size() - buffered), whole_buffer{}, with_ec(ec));
     }

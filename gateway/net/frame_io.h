@@ -28,8 +28,27 @@ struct ReadBuffer {
     bool grow = false;  // a frame was larger than capacity
 };
 
+// What reading a frame's body asks before each socket read, so that the bytes a connection
+// holds can be bounded as they arrive (gateway/budget/ answers). The announced size is never
+// charged: only what was read, and the one read in progress.
+class BodyReadGate {
+public:
+    // How many bytes of the `remaining` may be read now, waiting as long as it must; 0 stops
+    // the read (the connection is closing).
+    virtual awaitable<std::size_t> before_read(std::size_t remaining) = 0;
+    // `got` of the `allowed` bytes arrived.
+    virtual void after_read(std::size_t allowed, std::size_t got) = 0;
+    // Bytes of the frame that were already in the read-ahead buffer: held without asking.
+    virtual void took_buffered(std::size_t n) = 0;
+
+protected:
+    ~BodyReadGate() = default;
+};
+
 // As read_frame above, through `buffer`; every read of one socket must then go through it.
-awaitable<error_code> read_frame(tcp::socket& socket, ReadBuffer& buffer, FrameBuffer& frame, std::size_t max_size);
+// With a `gate`, the body is read in steps the gate allows.
+awaitable<error_code> read_frame(tcp::socket& socket, ReadBuffer& buffer, FrameBuffer& frame, std::size_t max_size,
+                                 BodyReadGate* gate = nullptr);
 
 // True when `buffer` holds a whole frame: the next read_frame through it needs no socket read.
 bool has_frame(const ReadBuffer& buffer);

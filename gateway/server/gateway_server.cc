@@ -135,7 +135,8 @@ void GatewayServer::on_ready() {
     }
 }
 
-HttpContext GatewayServer::http_context() const {
+HttpContext GatewayServer::http_context() {
+    metrics_.sample_budgets(services_.request_budget, services_.response_budget);
     HttpContext c;
     c.listening = listening_.load();
     c.cluster_known = cluster_.load()->known;

@@ -64,7 +64,7 @@ private:
     void open_before_discovery();
     // Discovery's first success: the listeners open, if they were not already.
     void on_ready();
-    HttpContext http_context() const;
+    HttpContext http_context();
     void begin_shutdown(int signal_number);
     awaitable<void> finish_shutdown();
 

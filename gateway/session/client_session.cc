@@ -83,7 +83,10 @@ ClientSession::ClientSession(tcp::socket client, ListenerTarget target, SessionS
       peer_(describe(client_)),
       listener_port_(local_port(client_)),
       writer_wake_(client_.get_executor()),
-      reader_wake_(client_.get_executor()) {
+      reader_wake_(client_.get_executor()),
+      request_bytes_(services.request_budget, id_, client_.get_executor()),
+      response_bytes_(services.response_budget, id_, client_.get_executor()),
+      pre_auth_(services.sasl_routes, services.config.pre_auth_max_frame_size, services.config.max_frame_size) {
     services_.active_sessions.fetch_add(1);
 }
 
@@ -122,6 +125,7 @@ void ClientSession::drain() {
     // in progress: the writer still answers everything in flight.
     error_code ignored;
     client_.shutdown(tcp::socket::shutdown_receive, ignored);
+    request_bytes_.stop();  // a read paused by the budget gives up too
 }
 
 awaitable<bool> ClientSession::connect_upstream() {
@@ -156,6 +160,7 @@ awaitable<bool> ClientSession::connect_upstream() {
         }
         upstream_name_ = c.address.to_string();
         upstream_node_ = c.node_id;
+        pre_auth_.connected(upstream_name_);
         upstream_counted_ = true;
         services_.metrics.upstream_opened(upstream_node_);
         co_return true;
@@ -191,6 +196,8 @@ void ClientSession::close(std::string_view why) {
     upstream_counted_ = false;
     wake(writer_wake_);
     wake(reader_wake_);
+    request_bytes_.stop();
+    response_bytes_.stop();
 }
 
 void ClientSession::bad_input(std::string_view what, RejectReason reason) {
@@ -305,10 +312,8 @@ awaitable<void> ClientSession::read_requests() {
         }
         while (inflight_.size() >= config.max_inflight && !closed_) co_await wait(reader_wake_);
         if (closed_) break;
-        if (auto ec = co_await read_frame(client_, client_in_, frame, config.max_frame_size)) {
-            if (ec.category() == frame_category()) {
-                bad_input(ec.message(), ec == FrameErrc::too_large ? RejectReason::too_large : RejectReason::malformed_header);
-            }
+        if (auto ec = co_await read_frame(client_, client_in_, frame, pre_auth_.frame_limit(), &request_bytes_)) {
+            if (ec.category() == frame_category()) refuse_frame(ec);
             break;  // end of stream, a reset, or drain()'s cancel
         }
         InFlight entry;
@@ -329,6 +334,7 @@ awaitable<void> ClientSession::read_requests() {
             inflight_.push_back(std::move(entry));
             wake(writer_wake_);
         }
+        if (!forward || !replacement.empty()) release_unforwarded(frame);
         if (forward) {
             if (replacement.empty()) {
                 services_.metrics.on_bytes(Direction::client_to_broker, frame.size() + 4);
@@ -347,8 +353,29 @@ awaitable<void> ClientSession::read_requests() {
     wake(writer_wake_);
 }
 
+void ClientSession::refuse_frame(const error_code& ec) {
+    if (ec != FrameErrc::too_large) {
+        bad_input(ec.message(), RejectReason::malformed_header);
+    } else if (pre_auth_.capped()) {
+        bad_input(fmt::format("{} before SASL authentication, where the broker requires it (pre-auth-max-frame-size {})", ec.message(),
+                              pre_auth_.frame_limit()),
+                  RejectReason::too_large_before_auth);
+    } else {
+        bad_input(ec.message(), RejectReason::too_large);
+    }
+}
+
+void ClientSession::release_unforwarded(FrameBuffer& frame) {
+    request_bytes_.hand_on(frame.size());
+    // A large frame answered here or asked another way must not keep its memory for the next.
+    constexpr std::size_t kKeepCapacity = 64 * 1024;
+    if (frame.capacity() > kKeepCapacity) frame = FrameBuffer{};
+}
+
 awaitable<bool> ClientSession::send_to_broker(FrameBatch& requests) {
-    if (auto ec = co_await requests.write_to(upstream_)) {
+    const auto ec = co_await requests.write_to(upstream_);
+    request_bytes_.hand_on_all();  // written, or dropped with the connection
+    if (ec) {
         spdlog::info("conn {} from {}: upstream {} write failed: {}", id_, peer_, upstream_name_, ec.message());
         if (!closed_) services_.metrics.upstream_failed(upstream_node_, UpstreamFailure::lost);  // not our own close
         close("upstream write failed");
@@ -391,7 +418,10 @@ void ClientSession::count_decoded(std::int16_t api_key, const protocol::Result<p
 
 bool ClientSession::deliver_response(InFlight& entry, FrameBuffer& frame, FrameBatch& out) {
     services_.metrics.on_bytes(Direction::broker_to_client, frame.size() + 4);
-    if (entry.kind == InFlight::Kind::raw) return queue_for_client(frame, out);
+    if (entry.kind == InFlight::Kind::raw) {
+        pre_auth_.on_raw_token_answer();
+        return queue_for_client(frame, out);
+    }
     services_.metrics.on_latency(entry.api_key, std::chrono::duration<double>(std::chrono::steady_clock::now() - entry.sent).count());
     protocol::Reader r(frame);
     std::int32_t correlation_id = 0;
@@ -400,6 +430,7 @@ bool ClientSession::deliver_response(InFlight& entry, FrameBuffer& frame, FrameB
                      correlation_id, entry.correlation_id);
         return false;
     }
+    pre_auth_.on_answer(entry.api_key, entry.api_version, frame);
     if (entry.sasl_handshake_v0) {
         std::int16_t handshake_error = -1;
         if (r.read_int16(handshake_error) && handshake_error == 0) sasl_raw_tokens_ = true;
@@ -531,7 +562,7 @@ awaitable<void> ClientSession::write_responses() {
         InFlight& entry = inflight_.front();
         if (entry.kind == InFlight::Kind::local) {
             queue_for_client(std::move(entry.local_frame), out);
-        } else if (auto ec = co_await read_frame(upstream_, upstream_in_, frame, config.max_frame_size)) {
+        } else if (auto ec = co_await read_frame(upstream_, upstream_in_, frame, config.max_frame_size, &response_bytes_)) {
             spdlog::info("conn {} from {}: upstream {} closed: {}", id_, peer_, upstream_name_, ec.message());
             if (kop() && entry.api_key == kInitProducerId) {
                 services_.coordinator_notice.init_producer_id_dropped(services_.metrics, upstream_name_, upstream_node_);
@@ -546,10 +577,12 @@ awaitable<void> ClientSession::write_responses() {
         wake(reader_wake_);
         if (next_answer_ready() && out.bytes() < kFlushBytes && out.frames() < kFlushFrames) continue;
         if (auto ec = co_await out.write_to(client_)) ok = false;
+        response_bytes_.hand_on_all();  // every answer read so far was written (or replaced)
     }
     // Answers queued before a failure are still the client's: a refused response ends the
     // connection after them, as it did when each was written on its own.
     if (!out.empty() && !closed_) co_await out.write_to(client_);
+    response_bytes_.hand_on_all();
     close(reader_done_ && ok ? "client finished" : "upstream or client failed");
 }
 

@@ -13,6 +13,8 @@
 #include <string>
 #include <vector>
 
+#include "gateway/budget/budget_account.h"
+#include "gateway/budget/pre_auth_cap.h"
 #include "gateway/control/connection_info.h"
 #include "gateway/net/asio.h"
 #include "gateway/net/frame_batch.h"
@@ -95,6 +97,11 @@ private:
     static void wake(asio::steady_timer& timer) { timer.cancel(); }
     void close(std::string_view why);
     void bad_input(std::string_view what, RejectReason reason);
+    // A frame read_frame refused: too large (for the connection's authentication state) or malformed.
+    void refuse_frame(const error_code& ec);
+    // A request frame that was not forwarded as read (answered here, or asked another way):
+    // its bytes leave the request budget.
+    void release_unforwarded(FrameBuffer& frame);
 
     tcp::socket client_;
     tcp::socket upstream_;
@@ -122,6 +129,10 @@ private:
     bool closed_ = false;
     bool draining_ = false;
     bool sasl_raw_tokens_ = false;  // after a v0 SaslHandshake: raw SASL frames, no headers
+    // Bytes held against the gateway's memory budgets (gateway/budget/).
+    BudgetAccount request_bytes_;
+    BudgetAccount response_bytes_;
+    PreAuthCap pre_auth_;
 };
 
 }  // namespace kgate::gateway

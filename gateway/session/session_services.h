@@ -3,6 +3,8 @@
 #include <atomic>
 #include <cstdint>
 
+#include "gateway/budget/memory_budget.h"
+#include "gateway/budget/sasl_routes.h"
 #include "gateway/config/gateway_config.h"
 #include "gateway/kop/coordinator_notice.h"
 #include "gateway/metrics/gateway_metrics.h"
@@ -21,6 +23,9 @@ struct SessionServices {
     std::atomic<std::uint64_t> bootstrap_round_robin{0};
     std::atomic<int> active_sessions{0};
     CoordinatorNotice coordinator_notice{};  // --broker-kind kop: InitProducerId dropped by a broker
+    MemoryBudget request_budget{config.request_memory_budget};
+    MemoryBudget response_budget{config.response_memory_budget};
+    SaslRoutes sasl_routes{};  // broker addresses seen requiring SASL (the pre-auth frame cap)
 };
 
 // Which listener a client came in on.

@@ -108,6 +108,38 @@ TEST(LoadConfig, FileProblemsNameTheFileAndKey) {
     EXPECT_TRUE(mentions(problems, "backwards"));
 }
 
+TEST(LoadConfig, MemoryBudgetsAndThePreAuthCapHaveDefaultsAndComeFromFileAndFlags) {
+    const GatewayConfig defaults;
+    EXPECT_EQ(defaults.request_memory_budget, 128u * 1024 * 1024);
+    EXPECT_EQ(defaults.response_memory_budget, 128u * 1024 * 1024);
+    EXPECT_EQ(defaults.pre_auth_max_frame_size, 512u * 1024);
+    const auto file = write_temp("kgate-config-budget.yaml",
+                                 "upstream: k1:9092\n"
+                                 "request-memory-budget: 33554432\n"
+                                 "response-memory-budget: 0\n"
+                                 "pre-auth-max-frame-size: 0\n");
+    ConfigFlags flags;
+    flags.config_file = file;
+    flags.request_memory_budget = 64u * 1024 * 1024;  // the flag wins
+    std::vector<std::string> problems;
+    const auto c = load_config(flags, problems);
+    EXPECT_TRUE(problems.empty()) << problems.front();
+    EXPECT_EQ(c.request_memory_budget, 64u * 1024 * 1024);
+    EXPECT_EQ(c.response_memory_budget, 0u);  // off
+    EXPECT_EQ(c.pre_auth_max_frame_size, 0u);
+}
+
+TEST(LoadConfig, MemoryBudgetProblemsAreNamed) {
+    const auto file = write_temp("kgate-config-budget-bad.yaml",
+                                 "upstream: k1:9092\n"
+                                 "request-memory-budget: 1000\n"
+                                 "response-memory-budget: -5\n"
+                                 "pre-auth-max-frame-size: 100\n");
+    expect_problems(problems_in_file(file), {"request-memory-budget: 1000 is neither 0 (off) nor between 1 MiB and 1 TiB",
+                                             file + ": response-memory-budget: \"-5\" is not a valid value",
+                                             "pre-auth-max-frame-size: 100 is neither 0 (off) nor at least 1 KiB"});
+}
+
 TEST(LoadConfig, BrokerKindDefaultsToKafkaAndTakesKop) {
     ConfigFlags flags;
     flags.upstream = "k1:9092";

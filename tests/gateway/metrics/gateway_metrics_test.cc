@@ -4,6 +4,8 @@
 #include <vector>
 
 #include <gtest/gtest.h>
+
+#include "gateway/budget/memory_budget.h"
 #include <prometheus/text_serializer.h>
 
 namespace kgate::gateway {
@@ -19,11 +21,31 @@ TEST(GatewayMetrics, FixedLabelsReadZeroFromTheStart) {
     GatewayMetrics m;
     const auto t = text_of(m);
     EXPECT_TRUE(has_line(t, "kgate_client_connections_total 0")) << t;
-    for (const char* reason : {"too_large", "malformed_header", "unknown_api", "unsupported_version", "undecodable"}) {
+    for (const char* reason : {"too_large", "malformed_header", "unknown_api", "unsupported_version", "undecodable", "too_large_before_auth"}) {
         EXPECT_TRUE(has_line(t, std::string("kgate_rejected_frames_total{reason=\"") + reason + "\"} 0")) << reason;
     }
     EXPECT_TRUE(has_line(t, "kgate_bytes_total{direction=\"client_to_broker\"} 0"));
     EXPECT_TRUE(has_line(t, "kgate_bytes_total{direction=\"broker_to_client\"} 0"));
+}
+
+TEST(GatewayMetrics, MemoryBudgetsAreSampledWhenServed) {
+    GatewayMetrics m;
+    MemoryBudget requests(64 * 1024 * 1024);
+    MemoryBudget responses(0);
+    requests.take_unconditionally(5000);
+    requests.paused();
+    requests.paused();
+    requests.resumed();
+    m.sample_budgets(requests, responses);
+    requests.paused();
+    m.sample_budgets(requests, responses);  // the counter adds only what is new
+    const auto t = text_of(m);
+    EXPECT_TRUE(has_line(t, "kgate_memory_budget_held_bytes{budget=\"requests\"} 5000")) << t;
+    EXPECT_TRUE(has_line(t, "kgate_memory_budget_limit_bytes{budget=\"requests\"} 67108864")) << t;
+    EXPECT_TRUE(has_line(t, "kgate_memory_budget_limit_bytes{budget=\"responses\"} 0")) << t;
+    EXPECT_TRUE(has_line(t, "kgate_memory_budget_paused_connections{budget=\"requests\"} 2")) << t;
+    EXPECT_TRUE(has_line(t, "kgate_memory_budget_pauses_total{budget=\"requests\"} 3")) << t;
+    EXPECT_TRUE(has_line(t, "kgate_memory_budget_pauses_total{budget=\"responses\"} 0")) << t;
 }
 
 TEST(GatewayMetrics, ResponsesByErrorCodeAndUpstreamConnectionsByBroker) {

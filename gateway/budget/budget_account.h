@@ -1,0 +1,62 @@
+#pragma once
+// One connection's bytes held against a MemoryBudget, and its reads paused while the budget's
+// rule (memory_budget.h) says no.
+//
+// Lives on its connection's thread. A paused read waits on this account's own timer and asks
+// the budget again when it fires, on that same thread: no other thread wakes it, so nothing
+// needs a lock or a registry of waiters. The wait doubles from 5 ms to 100 ms, so a connection
+// resumes within 100 ms of memory freeing and a thousand paused ones cost little.
+//
+// Reads ask for a step, not the frame's remaining size: a step is held (reserved) while its
+// read is in progress and what did not arrive is given back. Steps follow what the peer really
+// sends (twice the last read, 16 KiB to 1 MiB), so a trickling connection reserves little.
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+
+#include "gateway/budget/memory_budget.h"
+#include "gateway/net/asio.h"
+#include "gateway/net/frame_io.h"
+
+namespace kgate::gateway {
+
+class BudgetAccount final : public BodyReadGate {
+public:
+    static constexpr std::size_t kMinStep = 16 * 1024;
+    static constexpr std::size_t kFirstStep = 256 * 1024;
+    static constexpr std::size_t kMaxStep = 1024 * 1024;
+    static constexpr std::chrono::milliseconds kFirstRetry{5};
+    static constexpr std::chrono::milliseconds kLastRetry{100};
+
+    BudgetAccount(MemoryBudget& budget, std::uint64_t owner, const asio::any_io_executor& executor);
+    ~BudgetAccount();  // gives back whatever is still held
+    BudgetAccount(const BudgetAccount&) = delete;
+    BudgetAccount& operator=(const BudgetAccount&) = delete;
+
+    // BodyReadGate
+    awaitable<std::size_t> before_read(std::size_t remaining) override;
+    void after_read(std::size_t allowed, std::size_t got) override;
+    void took_buffered(std::size_t n) override;
+
+    // Bytes that left kgate (written to the broker or the client) or were dropped.
+    void hand_on(std::size_t n);
+    void hand_on_all() { hand_on(held_); }
+    // The connection is closing: a paused read gives up (before_read answers 0).
+    void stop();
+
+    std::size_t held() const { return held_; }
+    bool paused() const { return paused_; }
+
+private:
+    void hold(std::size_t n);
+
+    MemoryBudget& budget_;
+    const std::uint64_t owner_;
+    asio::steady_timer retry_;
+    std::size_t held_ = 0;
+    std::size_t step_ = kFirstStep;
+    bool paused_ = false;
+    bool stopped_ = false;
+};
+
+}  // namespace kgate::gateway

@@ -1,0 +1,67 @@
+#pragma once
+// A gateway-wide budget for bytes kgate holds on behalf of its connections: request bytes read
+// from clients and not yet handed on to a broker, or (a second budget) broker answers read and
+// not yet written to their client. Shared by every worker thread: atomics only, no locks.
+//
+// The rule, for a connection holding `mine` bytes that wants to read `step` more:
+//   1. while everything held stays within half the budget, it reads;
+//   2. past that, it reads while `mine + step` stays within its fair share: half the budget
+//      divided by the connections holding bytes. Connections with ordinary frames keep going
+//      however much others hold;
+//   3. otherwise it reads only with the budget's one pass, which goes to the first connection
+//      that asks while it is free and is kept until that connection holds nothing again (its
+//      frame was handed on). So a frame larger than the fair share, or than the whole budget,
+//      still completes, one at a time;
+//   4. otherwise it pauses (BudgetAccount) and asks again later.
+// Rules 1 and 2 keep what is held within the budget (each half at most); the pass adds at most
+// one frame (max-frame-size). A connection over its share that never finishes its frame holds
+// what it has and gets nothing more.
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+
+namespace kgate::gateway {
+
+enum class BudgetGrant { shared, fair_share, pass, denied };
+
+class MemoryBudget {
+public:
+    // `limit` 0: no budget (every read is granted; bytes are still counted).
+    explicit MemoryBudget(std::size_t limit) : limit_(limit) {}
+    MemoryBudget(const MemoryBudget&) = delete;
+    MemoryBudget& operator=(const MemoryBudget&) = delete;
+
+    // Takes `step` bytes for `owner` (a connection id, never 0) holding `mine` already, if the
+    // rule allows; nothing is taken when denied.
+    BudgetGrant try_take(std::size_t mine, std::size_t step, std::uint64_t owner);
+    // Bytes taken but never filled, or handed on.
+    void give_back(std::size_t n) { held_.fetch_sub(n, std::memory_order_relaxed); }
+    // Bytes a connection could not refuse (already read ahead); counted, never denied.
+    void take_unconditionally(std::size_t n) { held_.fetch_add(n, std::memory_order_relaxed); }
+    // A connection starts or stops holding bytes: the fair share divides by their number.
+    void holder_joined() { holders_.fetch_add(1, std::memory_order_relaxed); }
+    void holder_left(std::uint64_t owner);
+
+    void paused() {
+        paused_.fetch_add(1, std::memory_order_relaxed);
+        pauses_.fetch_add(1, std::memory_order_relaxed);
+    }
+    void resumed() { paused_.fetch_sub(1, std::memory_order_relaxed); }
+
+    std::size_t limit() const { return limit_; }
+    std::size_t held() const { return held_.load(std::memory_order_relaxed); }
+    std::size_t holders() const { return holders_.load(std::memory_order_relaxed); }
+    std::int64_t paused_now() const { return paused_.load(std::memory_order_relaxed); }
+    std::uint64_t pauses() const { return pauses_.load(std::memory_order_relaxed); }
+    std::uint64_t pass_owner() const { return pass_.load(std::memory_order_relaxed); }
+
+private:
+    const std::size_t limit_;
+    std::atomic<std::size_t> held_{0};
+    std::atomic<std::size_t> holders_{0};
+    std::atomic<std::uint64_t> pass_{0};  // the connection reading with the pass; 0: free
+    std::atomic<std::int64_t> paused_{0};
+    std::atomic<std::uint64_t> pauses_{0};
+};
+
+}  // namespace kgate::gateway

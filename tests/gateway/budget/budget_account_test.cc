@@ -1,0 +1,164 @@
+#include "gateway/budget/budget_account.h"
+
+#include <chrono>
+#include <optional>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "gateway/net/loopback_pair.h"
+
+namespace kgate::gateway {
+namespace {
+
+constexpr std::size_t kMiB = 1024 * 1024;
+using std::chrono::milliseconds;
+
+// Runs the io_context for `limit` at most (every test's coroutines end well before).
+void run_for(asio::io_context& io, milliseconds limit) {
+    io.run_for(limit);
+    io.restart();
+}
+
+TEST(BudgetAccount, UnderTheBudgetAReadGetsItsStepAtOnce) {
+    asio::io_context io;
+    MemoryBudget budget(64 * kMiB);
+    BudgetAccount account(budget, 1, io.get_executor());
+    std::optional<std::size_t> allowed;
+    asio::co_spawn(io, [&]() -> awaitable<void> { allowed = co_await account.before_read(10 * kMiB); }, asio::detached);
+    run_for(io, milliseconds(1000));
+    ASSERT_TRUE(allowed);
+    EXPECT_EQ(*allowed, BudgetAccount::kFirstStep);
+    // Only 1,000 bytes arrived: the rest of the step is given back, and the next step follows
+    // what the peer really sends.
+    account.after_read(*allowed, 1000);
+    EXPECT_EQ(account.held(), 1000u);
+    EXPECT_EQ(budget.held(), 1000u);
+    allowed.reset();
+    asio::co_spawn(io, [&]() -> awaitable<void> { allowed = co_await account.before_read(10 * kMiB); }, asio::detached);
+    run_for(io, milliseconds(1000));
+    ASSERT_TRUE(allowed);
+    EXPECT_EQ(*allowed, BudgetAccount::kMinStep);
+    account.after_read(*allowed, *allowed);
+    account.hand_on_all();
+    EXPECT_EQ(budget.held(), 0u);
+    EXPECT_EQ(budget.holders(), 0u);
+}
+
+TEST(BudgetAccount, AReadOverItsShareWaitsUntilTheHolderHandsItsBytesOn) {
+    asio::io_context io;
+    MemoryBudget budget(4 * kMiB);
+    BudgetAccount big(budget, 1, io.get_executor());
+    BudgetAccount other(budget, 2, io.get_executor());
+    big.took_buffered(3 * kMiB);
+    other.took_buffered(1 * kMiB);
+    std::optional<std::size_t> big_allowed;
+    asio::co_spawn(io, [&]() -> awaitable<void> { big_allowed = co_await big.before_read(kMiB); }, asio::detached);
+    run_for(io, milliseconds(1000));
+    ASSERT_TRUE(big_allowed);  // over its share of 1 MiB: it reads with the pass
+    EXPECT_EQ(budget.pass_owner(), 1u);
+
+    std::optional<std::size_t> other_allowed;
+    const auto asked = std::chrono::steady_clock::now();
+    auto resumed_after = milliseconds(0);
+    asio::co_spawn(io, [&]() -> awaitable<void> {
+        other_allowed = co_await other.before_read(kMiB);
+        resumed_after = std::chrono::duration_cast<milliseconds>(std::chrono::steady_clock::now() - asked);
+    }, asio::detached);
+    run_for(io, milliseconds(50));
+    EXPECT_FALSE(other_allowed) << "over its share, without the pass: paused";
+    EXPECT_TRUE(other.paused());
+    EXPECT_EQ(budget.paused_now(), 1);
+    EXPECT_EQ(budget.pauses(), 1u);
+
+    big.after_read(*big_allowed, *big_allowed);
+    big.hand_on_all();  // its frame went to the broker
+    EXPECT_EQ(budget.pass_owner(), 0u);
+    run_for(io, milliseconds(1000));
+    ASSERT_TRUE(other_allowed);
+    EXPECT_GT(*other_allowed, 0u);
+    EXPECT_LT(resumed_after, milliseconds(500)) << "a paused read asks again within 100 ms";
+    EXPECT_FALSE(other.paused());
+    EXPECT_EQ(budget.paused_now(), 0);
+}
+
+TEST(BudgetAccount, StopEndsAPausedReadAndTheAccountGivesEverythingBack) {
+    asio::io_context io;
+    MemoryBudget budget(2 * kMiB);
+    std::optional<std::size_t> allowed;
+    {
+        BudgetAccount holder(budget, 1, io.get_executor());
+        BudgetAccount waiting(budget, 2, io.get_executor());
+        holder.took_buffered(2 * kMiB);
+        waiting.took_buffered(kMiB);
+        asio::co_spawn(io, [&]() -> awaitable<void> { (void)co_await holder.before_read(kMiB); }, asio::detached);  // takes the pass
+        asio::co_spawn(io, [&]() -> awaitable<void> { allowed = co_await waiting.before_read(kMiB); }, asio::detached);
+        run_for(io, milliseconds(30));
+        EXPECT_FALSE(allowed);
+        waiting.stop();
+        run_for(io, milliseconds(1000));
+        ASSERT_TRUE(allowed);
+        EXPECT_EQ(*allowed, 0u) << "a closing connection's read gives up";
+        EXPECT_EQ(budget.paused_now(), 0);
+    }
+    EXPECT_EQ(budget.held(), 0u);
+    EXPECT_EQ(budget.holders(), 0u);
+    EXPECT_EQ(budget.pass_owner(), 0u);
+}
+
+using Loopback = test::LoopbackPair;
+
+TEST(BudgetAccount, AFrameIsChargedForTheBytesThatArrivedNotItsAnnouncedSize) {
+    Loopback s;
+    MemoryBudget budget(64 * kMiB);
+    BudgetAccount account(budget, 1, s.io.get_executor());
+    // 50 MiB announced, 300 KiB sent, then the client waits.
+    std::vector<std::byte> sent(4 + 300 * 1024);
+    const std::uint32_t announced = 50 * kMiB;
+    sent[0] = std::byte(announced >> 24);
+    sent[1] = std::byte(announced >> 16);
+    sent[2] = std::byte(announced >> 8);
+    sent[3] = std::byte(announced);
+    asio::write(s.writer, asio::buffer(sent));
+    ReadBuffer buffer;
+    FrameBuffer frame;
+    std::optional<error_code> result;
+    asio::co_spawn(s.io, [&]() -> awaitable<void> { result = co_await read_frame(s.reader, buffer, frame, 100 * kMiB, &account); },
+                   asio::detached);
+    run_for(s.io, milliseconds(200));
+    EXPECT_FALSE(result) << "still waiting for the rest";
+    // What arrived, plus at most the one read in progress.
+    EXPECT_GE(account.held(), 300u * 1024);
+    EXPECT_LE(account.held(), 300u * 1024 + BudgetAccount::kMaxStep);
+    EXPECT_EQ(budget.held(), account.held());
+    s.writer.close();
+    run_for(s.io, milliseconds(1000));
+    ASSERT_TRUE(result);
+    EXPECT_TRUE(*result);  // end of stream mid-frame
+    EXPECT_EQ(account.held(), 300u * 1024) << "the unfilled read is given back";
+}
+
+TEST(BudgetAccount, AWholeFrameReadThroughTheGateArrivesIntact) {
+    Loopback s;
+    MemoryBudget budget(4 * kMiB);
+    BudgetAccount account(budget, 1, s.io.get_executor());
+    std::vector<std::byte> body(3 * kMiB);
+    for (std::size_t i = 0; i < body.size(); ++i) body[i] = std::byte(static_cast<unsigned char>(i * 7));
+    ReadBuffer buffer;
+    FrameBuffer frame;
+    std::optional<error_code> result;
+    asio::co_spawn(s.io, [&]() -> awaitable<void> { co_await write_frame(s.writer, body); }, asio::detached);
+    asio::co_spawn(s.io, [&]() -> awaitable<void> { result = co_await read_frame(s.reader, buffer, frame, 8 * kMiB, &account); },
+                   asio::detached);
+    run_for(s.io, milliseconds(5000));
+    ASSERT_TRUE(result);
+    EXPECT_FALSE(*result) << result->message();
+    ASSERT_EQ(frame.size(), body.size());
+    EXPECT_TRUE(std::equal(frame.begin(), frame.end(), body.begin()));
+    EXPECT_EQ(account.held(), body.size()) << "held until handed on";
+    account.hand_on_all();
+    EXPECT_EQ(budget.held(), 0u);
+}
+
+}  // namespace
+}  // namespace kgate::gateway
