@@ -37,6 +37,7 @@ public:
     awaitable<std::size_t> before_read(std::size_t remaining) override;
     void after_read(std::size_t allowed, std::size_t got) override;
     void took_buffered(std::size_t n) override;
+    void frame_done() override { budget_.frame_done(owner_); }
 
     // Bytes that left kgate (written to the broker or the client) or were dropped.
     void hand_on(std::size_t n);

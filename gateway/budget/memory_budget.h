@@ -8,14 +8,16 @@
 //   2. past that, it reads while `mine + step` stays within its fair share: half the budget
 //      divided by the connections holding bytes. Connections with ordinary frames keep going
 //      however much others hold;
-//   3. otherwise it reads only with the budget's one pass, which goes to the first connection
-//      that asks while it is free and is kept until that connection holds nothing again (its
-//      frame was handed on). So a frame larger than the fair share, or than the whole budget,
-//      still completes, one at a time;
+//   3. otherwise it reads with the budget's one pass: taken while everything held, this step
+//      included, stays within the whole budget, then kept (whatever is held) until the frame
+//      being read is complete. So a frame larger than the fair share, or than the whole
+//      budget, still completes, one at a time;
 //   4. otherwise it pauses (BudgetAccount) and asks again later.
-// Rules 1 and 2 keep what is held within the budget (each half at most); the pass adds at most
-// one frame (max-frame-size). A connection over its share that never finishes its frame holds
-// what it has and gets nothing more.
+// What is held stays under 1.5 x the budget plus one frame (max-frame-size): rule 1 adds while
+// under half, the pass is taken only under the whole budget and adds one frame, and fair shares
+// add at most half the budget on top. Attacks in the tests stay near the budget plus one frame.
+// A connection over its share that never completes its frame keeps what it holds and gets
+// nothing more; while others hold more than the budget, a frame over its share waits for them.
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
@@ -41,6 +43,8 @@ public:
     // A connection starts or stops holding bytes: the fair share divides by their number.
     void holder_joined() { holders_.fetch_add(1, std::memory_order_relaxed); }
     void holder_left(std::uint64_t owner);
+    // `owner`'s frame is complete (or abandoned): the pass, if it had it, is free.
+    void frame_done(std::uint64_t owner);
 
     void paused() {
         paused_.fetch_add(1, std::memory_order_relaxed);

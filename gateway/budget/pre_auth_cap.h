@@ -29,9 +29,10 @@ public:
 
     // Once the connection's broker address is known.
     void connected(std::string upstream);
-    // The largest frame this connection may send now.
-    std::size_t frame_limit() const { return capped() ? cap_ : max_frame_size_; }
-    bool capped() const { return cap_ != 0 && cap_ < max_frame_size_ && (state_ == State::route_requires_sasl || state_ == State::authenticating); }
+    // The largest frame this connection may send now; the reference stays valid and follows
+    // the connection's state (read_frame reads it when a frame's size arrives).
+    const std::size_t& frame_limit() const { return limit_; }
+    bool capped() const { return limit_ < max_frame_size_; }
 
     // The broker's answer to a request with `api_key` (`frame`: the response, header included).
     void on_answer(std::int16_t api_key, std::int16_t api_version, std::span<const std::byte> frame);
@@ -40,12 +41,14 @@ public:
 
 private:
     enum class State { open, route_requires_sasl, authenticating, authenticated };
+    void enter(State state);
 
     SaslRoutes& routes_;
     const std::size_t cap_;
     const std::size_t max_frame_size_;
     std::string upstream_;
     State state_ = State::open;
+    std::size_t limit_;
 };
 
 }  // namespace kgate::gateway

@@ -33,14 +33,17 @@ error_code check_size(std::int32_t size, std::size_t max_size) {
 // The rest of a frame's body, in the steps `gate` allows.
 awaitable<error_code> read_body_gated(tcp::socket& socket, FrameBuffer& frame, std::size_t got, BodyReadGate& gate) {
     error_code ec;
-    while (got < frame.size()) {
+    while (got < frame.size() && !ec) {
         const std::size_t allowed = co_await gate.before_read(frame.size() - got);
-        if (allowed == 0) co_return asio::error::operation_aborted;
+        if (allowed == 0) {
+            ec = asio::error::operation_aborted;
+            break;
+        }
         const std::size_t n = co_await socket.async_read_some(asio::buffer(frame.data() + got, allowed), with_ec(ec));
         gate.after_read(allowed, n);
-        if (ec) co_return ec;
         got += n;
     }
+    gate.frame_done();
     co_return ec;
 }
 
@@ -58,7 +61,7 @@ awaitable<error_code> read_frame(tcp::socket& socket, std::vector<std::byte>& fr
     co_return ec;
 }
 
-awaitable<error_code> read_frame(tcp::socket& socket, ReadBuffer& buffer, FrameBuffer& frame, std::size_t max_size,
+awaitable<error_code> read_frame(tcp::socket& socket, ReadBuffer& buffer, FrameBuffer& frame, const std::size_t& max_size,
                                  BodyReadGate* gate) {
     auto& b = buffer;
     if (!b.bytes || (b.grow && b.begin == b.end)) {
@@ -96,6 +99,7 @@ awaitable<error_code> read_frame(tcp::socket& socket, ReadBuffer& buffer, FrameB
     if (gate != nullptr) {
         if (buffered > 0) gate->took_buffered(buffered);
         if (buffered < frame.size()) co_return co_await read_body_gated(socket, frame, buffered, *gate);
+        gate->frame_done();
         co_return ec;
     }
     if (buffered < frame.size()) {

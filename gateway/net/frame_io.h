@@ -40,14 +40,18 @@ public:
     virtual void after_read(std::size_t allowed, std::size_t got) = 0;
     // Bytes of the frame that were already in the read-ahead buffer: held without asking.
     virtual void took_buffered(std::size_t n) = 0;
+    // The frame's body was read whole, or its read failed.
+    virtual void frame_done() = 0;
 
 protected:
     ~BodyReadGate() = default;
 };
 
 // As read_frame above, through `buffer`; every read of one socket must then go through it.
-// With a `gate`, the body is read in steps the gate allows.
-awaitable<error_code> read_frame(tcp::socket& socket, ReadBuffer& buffer, FrameBuffer& frame, std::size_t max_size,
+// `max_size` is read when the size prefix has arrived (the limit may change while the read
+// waits for it: a client's SASL authentication answered meanwhile). With a `gate`, the body is
+// read in steps the gate allows.
+awaitable<error_code> read_frame(tcp::socket& socket, ReadBuffer& buffer, FrameBuffer& frame, const std::size_t& max_size,
                                  BodyReadGate* gate = nullptr);
 
 // True when `buffer` holds a whole frame: the next read_frame through it needs no socket read.

@@ -122,3 +122,11 @@ def wait_for_eof(sock, seconds):
             return False
         except (ConnectionResetError, BrokenPipeError):
             return True
+
+
+def read_frame_limited(sock, limit):
+    """One frame of at most `limit` bytes (read_frame above allows 64 MiB)."""
+    (size,) = struct.unpack(">i", read_exact(sock, 4))
+    if size < 0 or size > limit:
+        raise ValueError(f"implausible frame size {size}")
+    return read_exact(sock, size)

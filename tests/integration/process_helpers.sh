@@ -33,32 +33,10 @@ wait_until() {
   die "$what: not ready within $seconds s"
 }
 
-# pick_ports COUNT: the first of COUNT consecutive free loopback ports.
+# pick_ports COUNT: the first of COUNT consecutive free loopback ports (kgate_probe.py says how).
 pick_ports() {
-  local count=$1
-  python3 - "$count" <<'EOF'
-import random, socket, sys
-count = int(sys.argv[1])
-# Below Linux's ephemeral range (32768+): kgate's own outgoing connections to the brokers
-# take ephemeral ports and could otherwise land on a port picked here before it is bound.
-for _ in range(50):
-    base = random.randrange(20000, 32000 - count)
-    socks = []
-    try:
-        for port in range(base, base + count):
-            s = socket.socket()
-            socks.append(s)
-            s.bind(("127.0.0.1", port))
-        print(base)
-        break
-    except OSError:
-        pass
-    finally:
-        for s in socks:
-            s.close()
-else:
-    raise SystemExit(f"no {count} consecutive free ports found")
-EOF
+  PYTHONPATH="$(dirname "${BASH_SOURCE[0]}")${PYTHONPATH:+:$PYTHONPATH}" python3 -c \
+    'import sys, kgate_probe; print(kgate_probe.free_port_range(int(sys.argv[1])))' "$1"
 }
 
 # start_mock_cluster MOCK_CLUSTER RUN_DIR SECONDS [TOPIC:PARTITIONS]: three mock brokers with

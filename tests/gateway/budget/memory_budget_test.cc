@@ -50,6 +50,20 @@ TEST(MemoryBudget, OneConnectionOverItsShareHoldsThePassOthersAreDenied) {
     EXPECT_EQ(budget.try_take(12 * kMiB, 5 * kMiB, 2), BudgetGrant::shared);  // 17 MiB held: under half
 }
 
+TEST(MemoryBudget, ThePassIsTakenWithinTheWholeBudgetAndFreedWhenItsFrameIsComplete) {
+    MemoryBudget budget(64 * kMiB);
+    ASSERT_EQ(budget.try_take(0, 60 * kMiB, 1), BudgetGrant::pass);  // 60 MiB: within the budget
+    budget.holder_joined();
+    ASSERT_EQ(budget.try_take(60 * kMiB, 8 * kMiB, 1), BudgetGrant::pass);  // kept past it, for its frame
+    budget.frame_done(1);  // read whole; the 68 MiB are still held (a client not reading its answer)
+    EXPECT_EQ(budget.pass_owner(), 0u);
+    EXPECT_EQ(budget.try_take(0, 20 * kMiB, 2), BudgetGrant::denied) << "over its share of 16 MiB and the whole budget: no pass";
+    EXPECT_EQ(budget.pass_owner(), 0u);
+    budget.give_back(68 * kMiB);
+    budget.holder_left(1);
+    EXPECT_EQ(budget.try_take(0, 20 * kMiB, 2), BudgetGrant::shared);
+}
+
 TEST(MemoryBudget, LeavingWithoutThePassKeepsItsOwner) {
     MemoryBudget budget(8 * kMiB);
     ASSERT_EQ(budget.try_take(0, 8 * kMiB, 1), BudgetGrant::pass);  // alone and over the share
