@@ -6,7 +6,8 @@
 // A writer coroutine returns answers in request order: upstream responses are matched by
 // correlation id, rewritten when they name brokers, forwarded untouched otherwise. The
 // in-flight queue is bounded, so a slow side stops the other from reading: memory stays
-// bounded by max-inflight and the frame size.
+// bounded by max-inflight and the frame size, and across connections by the memory budgets
+// (gateway/budget/), which pause a read before it takes more than its share.
 #include <chrono>
 #include <cstdint>
 #include <deque>
