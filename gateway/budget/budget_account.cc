@@ -31,10 +31,10 @@ void BudgetAccount::took_buffered(std::size_t n) {
     hold(n);
 }
 
-awaitable<std::size_t> BudgetAccount::before_read(std::size_t remaining) {
+awaitable<std::size_t> BudgetAccount::before_read(tcp::socket& socket, std::size_t remaining) {
     const std::size_t step = std::min(remaining, step_);
     auto delay = std::chrono::milliseconds(kFirstRetry);
-    while (!stopped_) {
+    while (!stopped_ && !(paused_ && peer_left_mid_frame(socket, remaining))) {
         // The share is judged on what this connection would hold with the step taken.
         if (budget_.try_take(held_, step, owner_) != BudgetGrant::denied) {
             hold(step);

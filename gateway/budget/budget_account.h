@@ -5,7 +5,10 @@
 // Lives on its connection's thread. A paused read waits on this account's own timer and asks
 // the budget again when it fires, on that same thread: no other thread wakes it, so nothing
 // needs a lock or a registry of waiters. The wait doubles from 5 ms to 100 ms, so a connection
-// resumes within 100 ms of memory freeing and a thousand paused ones cost little.
+// resumes within 100 ms of memory freeing and a thousand paused ones cost little. Each time it
+// asks, it also checks whether its client has left mid-frame (peer_left_mid_frame): a paused
+// connection cannot see the end of its stream without reading, and must not keep its bytes
+// for a frame that can never complete.
 //
 // Reads ask for a step, not the frame's remaining size: a step is held (reserved) while its
 // read is in progress and what did not arrive is given back. Steps follow what the peer really
@@ -34,7 +37,7 @@ public:
     BudgetAccount& operator=(const BudgetAccount&) = delete;
 
     // BodyReadGate
-    awaitable<std::size_t> before_read(std::size_t remaining) override;
+    awaitable<std::size_t> before_read(tcp::socket& socket, std::size_t remaining) override;
     void after_read(std::size_t allowed, std::size_t got) override;
     void took_buffered(std::size_t n) override;
     void frame_done() override { budget_.frame_done(owner_); }

@@ -5,6 +5,11 @@
 #include <cstring>
 #include <limits>
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+
 #include "gateway/net/frame_errors.h"
 
 namespace kgate::gateway {
@@ -34,7 +39,7 @@ error_code check_size(std::int32_t size, std::size_t max_size) {
 awaitable<error_code> read_body_gated(tcp::socket& socket, FrameBuffer& frame, std::size_t got, BodyReadGate& gate) {
     error_code ec;
     while (got < frame.size() && !ec) {
-        const std::size_t allowed = co_await gate.before_read(frame.size() - got);
+        const std::size_t allowed = co_await gate.before_read(socket, frame.size() - got);
         if (allowed == 0) {
             ec = asio::error::operation_aborted;
             break;
@@ -106,6 +111,18 @@ awaitable<error_code> read_frame(tcp::socket& socket, ReadBuffer& buffer, FrameB
         co_await asio::async_read(socket, asio::buffer(frame.data() + buffered, frame.size() - buffered), whole_buffer{}, with_ec(ec));
     }
     co_return ec;
+}
+
+bool peer_left_mid_frame(tcp::socket& socket, std::size_t remaining) {
+    const int fd = socket.native_handle();
+    tcp_info info{};
+    socklen_t length = sizeof(info);
+    if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &info, &length) != 0) return true;
+    // CLOSE_WAIT and LAST_ACK: the FIN came in after every byte before it; CLOSE: reset.
+    if (info.tcpi_state != TCP_CLOSE_WAIT && info.tcpi_state != TCP_LAST_ACK && info.tcpi_state != TCP_CLOSE) return false;
+    int unread = 0;
+    if (ioctl(fd, FIONREAD, &unread) != 0) return true;
+    return static_cast<std::size_t>(unread) < remaining;
 }
 
 bool has_frame(const ReadBuffer& b) {

@@ -33,9 +33,9 @@ struct ReadBuffer {
 // charged: only what was read, and the one read in progress.
 class BodyReadGate {
 public:
-    // How many bytes of the `remaining` may be read now, waiting as long as it must; 0 stops
-    // the read (the connection is closing).
-    virtual awaitable<std::size_t> before_read(std::size_t remaining) = 0;
+    // How many bytes of the `remaining` may be read now from `socket`, waiting as long as it
+    // must; 0 stops the read (the connection is closing, or its peer left mid-frame).
+    virtual awaitable<std::size_t> before_read(tcp::socket& socket, std::size_t remaining) = 0;
     // `got` of the `allowed` bytes arrived.
     virtual void after_read(std::size_t allowed, std::size_t got) = 0;
     // Bytes of the frame that were already in the read-ahead buffer: held without asking.
@@ -53,6 +53,11 @@ protected:
 // read in steps the gate allows.
 awaitable<error_code> read_frame(tcp::socket& socket, ReadBuffer& buffer, FrameBuffer& frame, const std::size_t& max_size,
                                  BodyReadGate* gate = nullptr);
+
+// True when the peer has finished sending (its FIN arrived, or the socket failed) and the bytes
+// still unread on `socket` are fewer than `remaining`: the frame can never complete. Known
+// without reading those bytes, so a read paused by the budget can give up on a client that left.
+bool peer_left_mid_frame(tcp::socket& socket, std::size_t remaining);
 
 // True when `buffer` holds a whole frame: the next read_frame through it needs no socket read.
 bool has_frame(const ReadBuffer& buffer);

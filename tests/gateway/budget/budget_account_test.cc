@@ -13,6 +13,7 @@ namespace {
 
 constexpr std::size_t kMiB = 1024 * 1024;
 using std::chrono::milliseconds;
+using Loopback = test::LoopbackPair;
 
 // Runs the io_context for `limit` at most (every test's coroutines end well before).
 void run_for(asio::io_context& io, milliseconds limit) {
@@ -21,11 +22,12 @@ void run_for(asio::io_context& io, milliseconds limit) {
 }
 
 TEST(BudgetAccount, UnderTheBudgetAReadGetsItsStepAtOnce) {
-    asio::io_context io;
+    Loopback s;
+    auto& io = s.io;
     MemoryBudget budget(64 * kMiB);
     BudgetAccount account(budget, 1, io.get_executor());
     std::optional<std::size_t> allowed;
-    asio::co_spawn(io, [&]() -> awaitable<void> { allowed = co_await account.before_read(10 * kMiB); }, asio::detached);
+    asio::co_spawn(io, [&]() -> awaitable<void> { allowed = co_await account.before_read(s.reader, 10 * kMiB); }, asio::detached);
     run_for(io, milliseconds(1000));
     ASSERT_TRUE(allowed);
     EXPECT_EQ(*allowed, BudgetAccount::kFirstStep);
@@ -35,7 +37,7 @@ TEST(BudgetAccount, UnderTheBudgetAReadGetsItsStepAtOnce) {
     EXPECT_EQ(account.held(), 1000u);
     EXPECT_EQ(budget.held(), 1000u);
     allowed.reset();
-    asio::co_spawn(io, [&]() -> awaitable<void> { allowed = co_await account.before_read(10 * kMiB); }, asio::detached);
+    asio::co_spawn(io, [&]() -> awaitable<void> { allowed = co_await account.before_read(s.reader, 10 * kMiB); }, asio::detached);
     run_for(io, milliseconds(1000));
     ASSERT_TRUE(allowed);
     EXPECT_EQ(*allowed, BudgetAccount::kMinStep);
@@ -46,14 +48,15 @@ TEST(BudgetAccount, UnderTheBudgetAReadGetsItsStepAtOnce) {
 }
 
 TEST(BudgetAccount, AReadOverItsShareWaitsUntilTheHolderHandsItsBytesOn) {
-    asio::io_context io;
+    Loopback s;
+    auto& io = s.io;
     MemoryBudget budget(8 * kMiB);
     BudgetAccount big(budget, 1, io.get_executor());
     BudgetAccount other(budget, 2, io.get_executor());
     big.took_buffered(3 * kMiB);
     other.took_buffered(2 * kMiB);
     std::optional<std::size_t> big_allowed;
-    asio::co_spawn(io, [&]() -> awaitable<void> { big_allowed = co_await big.before_read(kMiB); }, asio::detached);
+    asio::co_spawn(io, [&]() -> awaitable<void> { big_allowed = co_await big.before_read(s.reader, kMiB); }, asio::detached);
     run_for(io, milliseconds(1000));
     ASSERT_TRUE(big_allowed);  // over its share of 2 MiB: it reads with the pass
     EXPECT_EQ(budget.pass_owner(), 1u);
@@ -62,7 +65,7 @@ TEST(BudgetAccount, AReadOverItsShareWaitsUntilTheHolderHandsItsBytesOn) {
     const auto asked = std::chrono::steady_clock::now();
     auto resumed_after = milliseconds(0);
     asio::co_spawn(io, [&]() -> awaitable<void> {
-        other_allowed = co_await other.before_read(kMiB);
+        other_allowed = co_await other.before_read(s.reader, kMiB);
         resumed_after = std::chrono::duration_cast<milliseconds>(std::chrono::steady_clock::now() - asked);
     }, asio::detached);
     run_for(io, milliseconds(50));
@@ -83,7 +86,8 @@ TEST(BudgetAccount, AReadOverItsShareWaitsUntilTheHolderHandsItsBytesOn) {
 }
 
 TEST(BudgetAccount, StopEndsAPausedReadAndTheAccountGivesEverythingBack) {
-    asio::io_context io;
+    Loopback s;
+    auto& io = s.io;
     MemoryBudget budget(4 * kMiB);
     std::optional<std::size_t> allowed;
     {
@@ -91,8 +95,8 @@ TEST(BudgetAccount, StopEndsAPausedReadAndTheAccountGivesEverythingBack) {
         BudgetAccount waiting(budget, 2, io.get_executor());
         holder.took_buffered(2 * kMiB);
         waiting.took_buffered(kMiB);
-        asio::co_spawn(io, [&]() -> awaitable<void> { (void)co_await holder.before_read(kMiB); }, asio::detached);  // takes the pass
-        asio::co_spawn(io, [&]() -> awaitable<void> { allowed = co_await waiting.before_read(kMiB); }, asio::detached);
+        asio::co_spawn(io, [&]() -> awaitable<void> { (void)co_await holder.before_read(s.reader, kMiB); }, asio::detached);  // takes the pass
+        asio::co_spawn(io, [&]() -> awaitable<void> { allowed = co_await waiting.before_read(s.reader, kMiB); }, asio::detached);
         run_for(io, milliseconds(30));
         EXPECT_FALSE(allowed);
         waiting.stop();
@@ -106,7 +110,28 @@ TEST(BudgetAccount, StopEndsAPausedReadAndTheAccountGivesEverythingBack) {
     EXPECT_EQ(budget.pass_owner(), 0u);
 }
 
-using Loopback = test::LoopbackPair;
+
+TEST(BudgetAccount, APausedReadGivesUpWhenItsClientLeftMidFrame) {
+    Loopback s;
+    MemoryBudget budget(4 * kMiB);
+    BudgetAccount holder(budget, 1, s.io.get_executor());
+    BudgetAccount waiting(budget, 2, s.io.get_executor());
+    holder.took_buffered(2 * kMiB);
+    waiting.took_buffered(kMiB);
+    std::optional<std::size_t> allowed;
+    asio::co_spawn(s.io, [&]() -> awaitable<void> { (void)co_await holder.before_read(s.writer, kMiB); }, asio::detached);
+    asio::co_spawn(s.io, [&]() -> awaitable<void> { allowed = co_await waiting.before_read(s.reader, 10 * kMiB); }, asio::detached);
+    run_for(s.io, milliseconds(30));
+    ASSERT_FALSE(allowed) << "paused";
+    // The client sends a little more of its frame and leaves: the frame can never complete.
+    asio::write(s.writer, asio::buffer(std::vector<std::byte>(1000)));
+    s.writer.shutdown(tcp::socket::shutdown_send);
+    run_for(s.io, milliseconds(1000));
+    ASSERT_TRUE(allowed);
+    EXPECT_EQ(*allowed, 0u);
+    EXPECT_FALSE(peer_left_mid_frame(s.reader, 1000)) << "the bytes that are there can still be read";
+    EXPECT_TRUE(peer_left_mid_frame(s.reader, 1001));
+}
 
 TEST(BudgetAccount, AFrameIsChargedForTheBytesThatArrivedNotItsAnnouncedSize) {
     Loopback s;
