@@ -162,7 +162,7 @@ report "1. kcat -L over SASL PLAIN (Pulsar token) through kgate lists only gatew
 # ---- 2. producer and group over SASL ----
 t=$(date +%s)
 status=0
-"$KGATE_PYTHON" "$here/sasl_clients.py" --bootstrap "$gateway" --username "$TENANT" --password "token:$client_token" \
+"$KGATE_PYTHON" "$here/../clients/sasl_clients.py" --bootstrap "$gateway" --username "$TENANT" --password "token:$client_token" \
   --topic kop-sasl --count "$COUNT" --gateway-ports "$((PORT_BASE + 10))-$gateway_last" --timeout-s 150 \
   >"$run/2.out" 2>"$run/2.err" || status=1
 [[ -s $run/2.out ]] || echo "sasl clients: FAILED no summary; $(tail -n 3 "$run/2.err")" >"$run/2.out"
