@@ -36,7 +36,7 @@ void add_config_options(CLI::App* cmd, gateway::ConfigFlags& f) {
     cmd->add_option("--kop-topic-prefix", f.kop_topic_prefix, "with --broker-kind kop: the tenant/namespace prefix KoP puts on topic names it lists (default public/default/)");
     cmd->add_option("--metadata-refresh-ms", f.metadata_refresh_ms, "how often the broker list is refreshed (default 30000)");
     cmd->add_option("--upstream-sasl-mechanism", f.upstream_sasl_mechanism,
-                    "SASL mechanism for kgate's own connections to brokers that require it (PLAIN)");
+                    "SASL mechanism for kgate's own connections to brokers that require it (PLAIN, SCRAM-SHA-256, SCRAM-SHA-512)");
     cmd->add_option("--upstream-sasl-username", f.upstream_sasl_username, "username for --upstream-sasl-mechanism");
     cmd->add_option("--upstream-sasl-password-file", f.upstream_sasl_password_file,
                     "file holding the password for --upstream-sasl-mechanism (for KoP: token:<JWT>)");

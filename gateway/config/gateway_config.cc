@@ -197,9 +197,10 @@ std::vector<std::string> validate(const GatewayConfig& c) {
     if (!levels.contains(c.log_level)) problems.emplace_back(fmt::format("log-level: \"{}\" is not one of trace, debug, info, warn, error, critical, off", c.log_level));
     const auto& sasl = c.upstream_sasl;
     if (sasl.enabled()) {
-        if (sasl.mechanism != "PLAIN") {
-            problems.emplace_back(fmt::format("upstream-sasl.mechanism: \"{}\" is not supported for kgate's own broker connections; use PLAIN",
-                                              sasl.mechanism));
+        if (sasl.mechanism != "PLAIN" && sasl.mechanism != "SCRAM-SHA-256" && sasl.mechanism != "SCRAM-SHA-512") {
+            problems.emplace_back(fmt::format(
+                "upstream-sasl.mechanism: \"{}\" is not supported for kgate's own broker connections; use PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512",
+                sasl.mechanism));
         }
         if (sasl.username.empty()) problems.emplace_back("upstream-sasl.username: required with a mechanism");
         if (sasl.password_file.empty()) problems.emplace_back("upstream-sasl.password-file: required with a mechanism");

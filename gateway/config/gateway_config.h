@@ -26,7 +26,7 @@ struct UpstreamOverride {
 // Metadata) when the brokers require SASL. Clients' connections carry their own SASL
 // exchange through kgate untouched; these credentials are never used for them.
 struct UpstreamSasl {
-    std::string mechanism;      // "PLAIN"; empty: kgate's own connections do not authenticate
+    std::string mechanism;      // PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512; empty: kgate's own connections do not authenticate
     std::string username;
     std::string password_file;  // read at start-up; the password is never on the command line
     std::string password;       // the file's contents, a trailing newline removed

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # kgate in front of the 3-node Apache Kafka KRaft cluster whose CLIENT listener requires SASL
 # (SASL_PLAINTEXT, PLAIN and SCRAM-SHA-512, users made by the test: cluster.sh KAFKA_SASL_USERS).
-# kgate discovers the brokers over its own PLAIN connections (upstream-sasl) and passes each
-# client's SASL exchange to the broker untouched, SCRAM's challenges included.
+# kgate discovers the brokers over its own SCRAM-SHA-512 connections (upstream-sasl) and passes
+# each client's SASL exchange to the broker untouched, SCRAM's challenges included.
 #   1. kcat -L through kgate names gateway addresses only: over SCRAM-SHA-512 with kcat on
 #      librdkafka 2.16 (Debian's 2.0.2 cannot do SCRAM with Kafka 4 at all, with or without
 #      kgate: current_librdkafka.sh says why), over PLAIN with Debian's kcat as it comes
@@ -96,14 +96,14 @@ chmod 600 "$run/upstream-password"
   echo "http-listen: off"
   echo "admin-listen: off"
   echo "upstream-sasl:"
-  echo "  mechanism: PLAIN"
+  echo "  mechanism: SCRAM-SHA-512"
   echo "  username: kgate-admin"
   echo "  password-file: $run/upstream-password"
 } >"$run/kgate.yaml"
 timeout --foreground -s KILL "$PROCESS_LIMIT_S" "$kgate" serve --config "$run/kgate.yaml" >"$run/kgate.log" 2>&1 &
 kgate_pid=$!
 wait_until "$READY_WAIT_S" "$kgate_pid" "kgate" grep -qs "ready: 3 brokers" "$run/kgate.log"
-echo "kafka_sasl_e2e: kgate on $gateway, discovering over SASL PLAIN as kgate-admin"
+echo "kafka_sasl_e2e: kgate on $gateway, discovering over SASL SCRAM-SHA-512 as kgate-admin"
 
 scram() { echo -X security.protocol=SASL_PLAINTEXT -X sasl.mechanisms=SCRAM-SHA-512 -X "sasl.username=$1" -X "sasl.password=$2"; }
 plain() { echo -X security.protocol=SASL_PLAINTEXT -X sasl.mechanisms=PLAIN -X "sasl.username=$1" -X "sasl.password=$2"; }
