@@ -5,10 +5,11 @@
 namespace kgate::gateway {
 
 void RateLimitedLog::warn(std::string_view message) {
-    const auto now = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
+    const auto now =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch()).count() / interval_;
     auto window = window_.load(std::memory_order_relaxed);
     if (window != now && window_.compare_exchange_strong(window, now)) in_window_.store(0, std::memory_order_relaxed);
-    if (in_window_.fetch_add(1, std::memory_order_relaxed) >= per_second_) {
+    if (in_window_.fetch_add(1, std::memory_order_relaxed) >= per_interval_) {
         suppressed_.fetch_add(1, std::memory_order_relaxed);
         return;
     }
