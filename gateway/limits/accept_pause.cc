@@ -26,7 +26,7 @@ void AcceptPause::failed(std::uint16_t port, const error_code& ec) {
 }
 
 void AcceptPause::recovered(std::uint16_t port, std::uint64_t failures) {
-    spdlog::info("accept on port {} works again after {} failed attempts", port, failures);
+    recovered_log_.info(fmt::format("accept on port {} works again after {} failed attempts", port, failures));
 }
 
 awaitable<void> AcceptPause::pause() {

@@ -34,6 +34,7 @@ private:
     bool armed_ = false;
     GatewayMetrics& metrics_;
     RateLimitedLog log_{1, kLogInterval};
+    RateLimitedLog recovered_log_{1, kLogInterval};  // a flood fails and recovers many times a second
 };
 
 // EMFILE and ENFILE: the process or the system is out of file descriptors.

@@ -13,8 +13,12 @@ public:
     explicit RateLimitedLog(std::uint32_t per_interval = 20, std::chrono::milliseconds interval = std::chrono::seconds(1))
         : per_interval_(per_interval), interval_(interval.count() > 0 ? interval.count() : 1) {}
     void warn(std::string_view message);
+    void info(std::string_view message);
 
 private:
+    // Whether `message` may be written now; `held` receives how many were held back before it.
+    bool let_through(std::uint64_t& held);
+
     std::uint32_t per_interval_;
     std::int64_t interval_;  // milliseconds
     std::atomic<std::int64_t> window_{-1};
