@@ -196,7 +196,7 @@ SessionActivity ClientSession::activity() const {
     a.bytes_from_client = bytes_from_client_;
     a.frame = client_frame_;
     a.in_flight = !inflight_.empty();
-    if (a.in_flight && inflight_.front().kind != InFlight::Kind::local) {
+    if (a.in_flight && inflight_.front().kind != InFlight::Kind::local && !writing_to_client_) {
         a.awaiting_broker = true;
         a.waiting_since = std::max(inflight_.front().sent, last_answer_);
         a.own_timeout_ms = inflight_.front().own_timeout_ms;
@@ -594,10 +594,13 @@ awaitable<void> ClientSession::write_responses() {
         }
         if (!ok) break;
         inflight_.pop_front();
-        last_answer_ = std::chrono::steady_clock::now();  // the next request's wait starts now
+        last_answer_ = std::chrono::steady_clock::now();  // the next request's wait starts now (or after the write)
         wake(reader_wake_);
         if (next_answer_ready() && out.bytes() < kFlushBytes && out.frames() < kFlushFrames) continue;
+        writing_to_client_ = true;  // the broker is not waited on meanwhile: kgate does not read it
         if (auto ec = co_await out.write_to(client_)) ok = false;
+        writing_to_client_ = false;
+        last_answer_ = std::chrono::steady_clock::now();
     }
     // Answers queued before a failure are still the client's: a refused response ends the
     // connection after them, as it did when each was written on its own.

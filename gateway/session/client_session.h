@@ -127,7 +127,8 @@ private:
     asio::steady_timer reader_wake_;
     asio::steady_timer deadline_timer_;
     FrameClock client_frame_;  // a client frame on its way in
-    std::chrono::steady_clock::time_point last_answer_{};  // the latest answer from the broker
+    std::chrono::steady_clock::time_point last_answer_{};  // the latest answer from the broker, or its write to the client
+    bool writing_to_client_ = false;  // answers being written: the next one is not awaited from the broker yet
     bool reader_done_ = false;
     bool closed_ = false;
     bool draining_ = false;
