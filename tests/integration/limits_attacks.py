@@ -142,8 +142,9 @@ def per_address(gateway, url, limit):
         problems.append("another address was not served while 127.0.0.2 was at its limit")
     if not served_again:
         problems.append("127.0.0.2 not served again within 5 s of its connections closing")
-    return problems, (f"{limit} held from 127.0.0.2, 20 more closed at once and counted ({refused:.0f}), "
-                      f"127.0.0.3 served meanwhile, 127.0.0.2 served again after")
+    return problems, (f"{limit} held from 127.0.0.2, {len(closed_extra)}/20 more closed at once, {refused:.0f} counted, "
+                      f"127.0.0.3 {'served' if other_served else 'not served'} meanwhile, 127.0.0.2 "
+                      f"{'served' if served_again else 'not served'} again after")
 
 
 def churn(gateway, url, limit):
@@ -213,7 +214,7 @@ def idle(gateway, url, idle_s):
     held = metric(metrics(url), "kgate_client_connections") or 0
     closed = eof_times(socks, idle_s + CHECK_SLACK_S + open_s + 2)
     early = [closed[s] - opened_at[s] for s in closed if closed[s] - opened_at[s] < idle_s - 0.2]
-    late = [closed[s] - opened_at[s] for s in closed if closed[s] - opened_at[s] > idle_s + CHECK_SLACK_S + 1]
+    late = [closed[s] - opened_at[s] for s in closed if closed[s] - opened_at[s] > idle_s + CHECK_SLACK_S + 2]
     for s in socks:
         s.close()
     counted = (metric(metrics(url), "kgate_timeouts_total", 'kind="idle"') or 0) - before
@@ -223,14 +224,14 @@ def idle(gateway, url, idle_s):
     if early:
         problems.append(f"{len(early)} closed before {idle_s:.1f} s (earliest {min(early):.2f} s)")
     if late:
-        problems.append(f"{len(late)} closed after {idle_s + CHECK_SLACK_S + 1:.1f} s (latest {max(late):.2f} s)")
+        problems.append(f"{len(late)} closed after {idle_s + CHECK_SLACK_S + 2:.1f} s (latest {max(late):.2f} s)")
     if held < IDLE_COUNT:
         problems.append(f"kgate held {held:.0f} connections at {idle_s * 0.6:.1f} s, not all {IDLE_COUNT}")
     if counted < IDLE_COUNT:
         problems.append(f"kgate_timeouts_total{{kind=idle}} grew by {counted:.0f}, under {IDLE_COUNT}")
     spans = [closed[s] - opened_at[s] for s in closed] or [0]
     return problems, (f"{IDLE_COUNT} idle connections opened in {open_s:.1f} s (kgate held {held:.0f} at once), "
-                      f"closed after {min(spans):.2f}-{max(spans):.2f} s, counted {counted:.0f}")
+                      f"{len(closed)} closed after {min(spans):.2f}-{max(spans):.2f} s, counted {counted:.0f}")
 
 
 def slowloris(gateway, url, grace_s, min_rate):
@@ -275,7 +276,7 @@ def slowloris(gateway, url, grace_s, min_rate):
     problems = []
     if len(closed) != SLOW_FRAMES:
         problems.append(f"{len(closed)}/{SLOW_FRAMES} trickling frames closed within {allowance + CHECK_SLACK_S:.1f} s")
-    if min(spans) < allowance - 0.2:
+    if closed and min(spans) < allowance - 0.2:
         problems.append(f"a trickling frame closed after {min(spans):.2f} s, before its allowance {allowance:.2f} s")
     if not prefix_closed:
         problems.append("half a size prefix then silence was not closed")
@@ -283,9 +284,10 @@ def slowloris(gateway, url, grace_s, min_rate):
         problems.append(f"kgate_timeouts_total{{kind=slow_frame}} grew by {counted:.0f}, not {SLOW_FRAMES + 1}")
     if not honest_ok:
         problems.append("a slow but honest ApiVersions was not answered")
-    return problems, (f"{SLOW_FRAMES} frames of {SLOW_FRAME_SIZE} bytes at 4 bytes/s closed after "
-                      f"{min(spans):.2f}-{max(spans):.2f} s (allowance {allowance:.2f} s), half a prefix closed, "
-                      f"a slow honest ApiVersions answered")
+    return problems, (f"{len(closed)}/{SLOW_FRAMES} frames of {SLOW_FRAME_SIZE} bytes at 4 bytes/s closed after "
+                      f"{min(spans):.2f}-{max(spans):.2f} s (allowance {allowance:.2f} s), half a prefix "
+                      f"{'closed' if prefix_closed else 'left open'}, a slow honest ApiVersions "
+                      f"{'answered' if honest_ok else 'not answered'}")
 
 
 def main():

@@ -168,6 +168,7 @@ def stalled_broker(kgate, workdir, broker):
                                  "--upstream-timeout-margin-ms", str(MARGIN_MS)])
     gateway = f"127.0.0.1:{base}"
     problems = []
+    summary = "did not finish"
     try:
         results = {}
 
@@ -208,7 +209,7 @@ def stalled_broker(kgate, workdir, broker):
                             f"kgate_upstream_failures_total{{reason=timeout}} {failures:.0f}, not 2 and 2")
         summary = (f"Metadata closed after {results.get('metadata') or 0:.2f} s (due {metadata_due:.1f}), Produce with "
                    f"TimeoutMs {PRODUCE_TIMEOUT_MS} after {results.get('produce') or 0:.2f} s (due {produce_due:.1f}), "
-                   f"both broker ends closed, counted, an honest Metadata answered after")
+                   f"{broker.stalled_closed}/2 broker ends closed, {timeouts:.0f} timeouts counted, then an honest Metadata")
     finally:
         status = stop_kgate(proc)
     if status != 0:
@@ -225,6 +226,7 @@ def open_files(kgate, workdir, _):
                                        files_limit=FILES_LIMIT)
     gateway = f"127.0.0.1:{base}"
     problems = []
+    summary = "did not finish"
     socks = []
     try:
         broker.listener.accepting = False
@@ -265,7 +267,7 @@ def open_files(kgate, workdir, _):
         if not recovered:
             problems.append("no log line saying accepting works again")
         summary = (f"open-files limit {FILES_LIMIT}, 100 connections: {lines} log line(s) in 3 s, {errors:.0f} failed accepts "
-                   f"counted, served again after the connections closed")
+                   f"counted, {'served' if served else 'not served'} after the connections closed")
     finally:
         for s in socks:
             s.close()
