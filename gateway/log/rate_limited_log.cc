@@ -36,4 +36,9 @@ RateLimitedLog& bad_input_log() {
     return log;
 }
 
+RateLimitedLog& upstream_failure_log() {
+    static RateLimitedLog log;
+    return log;
+}
+
 }  // namespace kgate::gateway

@@ -27,5 +27,7 @@ private:
 };
 
 RateLimitedLog& bad_input_log();
+// Client connections whose broker connection could not be opened.
+RateLimitedLog& upstream_failure_log();
 
 }  // namespace kgate::gateway

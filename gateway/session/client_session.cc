@@ -152,7 +152,8 @@ awaitable<bool> ClientSession::connect_upstream() {
         }
         upstream_ = tcp::socket(client_.get_executor());
         if (auto ec = co_await connect_with_timeout(upstream_, c.address, config.connect_timeout)) {
-            spdlog::warn("conn {} from {}: upstream {}: {}", id_, peer_, c.address.to_string(), ec.message());
+            // Rate-limited: a broker down or kgate out of descriptors fails every client at once.
+            upstream_failure_log().warn(fmt::format("conn {} from {}: upstream {}: {}", id_, peer_, c.address.to_string(), ec.message()));
             services_.metrics.upstream_failed(c.node_id, UpstreamFailure::connect);
             continue;
         }
