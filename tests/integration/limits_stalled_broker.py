@@ -11,6 +11,7 @@ never answers a request whose client id is "stall". Through a kgate with
   both connections of each pair close (the fake broker sees its end closed too), each is counted in
   kgate_timeouts_total{kind="upstream_request"} and kgate_upstream_failures_total{reason="timeout"},
   and a client with another client id is answered afterwards.
+Before that, with --max-connections 3, a fourth connection is closed at once and counted.
 Then a kgate whose open-files limit is 64, in front of a broker that stops accepting (so each client
 connection holds two descriptors while its broker connection is dialled), gets 100 connections: accepts fail with "Too many
 open files", which kgate logs at most once per 10 s (formerly every 100 ms) and counts in
@@ -42,6 +43,7 @@ MARGIN_MS = 1000
 PRODUCE_TIMEOUT_MS = 4000
 CHECK_SLACK_S = 2.0  # kgate checks at least once per margin; plus scheduling
 FILES_LIMIT = 64
+MAX_CONNECTIONS = 3
 CONNECT_TIMEOUT_MS = 3000
 
 
@@ -165,11 +167,24 @@ def time_to_eof(sock, seconds):
 def stalled_broker(kgate, workdir, broker):
     proc, base, _ = start_kgate(kgate, workdir, "kgate-stall", broker,
                                 ["--upstream-request-timeout-ms", str(REQUEST_TIMEOUT_MS),
-                                 "--upstream-timeout-margin-ms", str(MARGIN_MS)])
+                                 "--upstream-timeout-margin-ms", str(MARGIN_MS),
+                                 "--max-connections", str(MAX_CONNECTIONS), "--max-connections-per-address", "0"])
     gateway = f"127.0.0.1:{base}"
     problems = []
     summary = "did not finish"
     try:
+        # The total limit first: one connection past it is closed before anything is read.
+        held = [kw.connect(gateway) for _ in range(MAX_CONNECTIONS)]
+        time.sleep(0.3)
+        with kw.connect(gateway) as extra:
+            if not kw.wait_for_eof(extra, 2.0):
+                problems.append(f"a connection past max-connections {MAX_CONNECTIONS} was not closed within 2 s")
+        refused = sample(metrics(base + 5), "kgate_connections_refused_total", 'reason="max_connections"')
+        if refused != 1:
+            problems.append(f"kgate_connections_refused_total{{reason=max_connections}} {refused:.0f}, not 1")
+        for s in held:
+            s.close()
+        time.sleep(0.5)  # kgate sees them close and gives their places back
         results = {}
 
         def attempt(name, request, seconds):
@@ -209,7 +224,8 @@ def stalled_broker(kgate, workdir, broker):
                             f"kgate_upstream_failures_total{{reason=timeout}} {failures:.0f}, not 2 and 2")
         summary = (f"Metadata closed after {results.get('metadata') or 0:.2f} s (due {metadata_due:.1f}), Produce with "
                    f"TimeoutMs {PRODUCE_TIMEOUT_MS} after {results.get('produce') or 0:.2f} s (due {produce_due:.1f}), "
-                   f"{broker.stalled_closed}/2 broker ends closed, {timeouts:.0f} timeouts counted, then an honest Metadata")
+                   f"{broker.stalled_closed}/2 broker ends closed, {timeouts:.0f} timeouts counted, then an honest Metadata; "
+                   f"before that a connection past max-connections {MAX_CONNECTIONS} closed at once ({refused:.0f} counted)")
     finally:
         status = stop_kgate(proc)
     if status != 0:

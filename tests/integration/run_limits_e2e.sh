@@ -6,9 +6,10 @@
 #      limits_attacks.py run from other loopback addresses (per-address limit, connections opened
 #      and dropped in a loop, 2,400 idle connections, slowloris frames); then a consumer group
 #      reads back exactly what was produced;
-#   b. limits_stalled_broker.py: a broker that stops answering loses its pair after the request's
-#      own timeout plus the margin, and kgate at its open-files limit logs the failed accepts
-#      rate-limited and serves again once descriptors free.
+#   b. limits_stalled_broker.py: a connection past max-connections is closed at once; a broker
+#      that stops answering loses its pair after the request's own timeout plus the margin; kgate
+#      at its open-files limit logs the failed accepts rate-limited and serves again once
+#      descriptors free.
 # Then kgate must stop on SIGTERM with status 0.
 #
 #   run_limits_e2e.sh KGATE MOCK_CLUSTER E2E_BINARY WORKDIR
