@@ -125,19 +125,24 @@ end_run() {
   exit "$status"
 }
 
-# stop_kgate_checked LOG SUMMARY: SIGTERM to $kgate_pid, which must exit 0 with no "critical"
-# line in LOG; writes one line to SUMMARY and returns 1 when either fails.
-stop_kgate_checked() {
-  local log=$1 summary=$2
+# The last scenario of every suite: report_kgate_stop RUN_DIR LOG... stops the caller's kgate
+# ($kgate_pid, cleared) with SIGTERM and reports it: status 0 and no "critical" line in its
+# logs passes; the summary counts the error and warning lines.
+report_kgate_stop() {
+  local dir=$1 t status=0 out
+  shift
+  out="$dir/stop.out"
+  t=$(date +%s)
   stop_process "$kgate_pid"
   kgate_pid=
   if [[ $stopped_status -ne 0 ]]; then
-    echo "kgate: FAILED exit status $stopped_status after SIGTERM" >"$summary"
-    return 1
+    echo "kgate: FAILED exit status $stopped_status after SIGTERM" >"$out"
+    status=1
+  elif grep -qi critical "$@"; then
+    echo "kgate: FAILED log has critical lines: $(grep -hi critical "$@" | head -n 3)" >"$out"
+    status=1
+  else
+    echo "kgate: OK exit status 0 after SIGTERM, no critical lines, $(cat "$@" | grep -c '\[error\]' || true) error and $(cat "$@" | grep -c '\[warning\]' || true) warning lines in its logs" >"$out"
   fi
-  if grep -qi critical "$log"; then
-    echo "kgate: FAILED log has critical lines: $(grep -i critical "$log" | head -n 3)" >"$summary"
-    return 1
-  fi
-  echo "kgate: OK exit status 0 after SIGTERM, no critical lines" >"$summary"
+  report "kgate stops cleanly on SIGTERM" "$status" "$t" "$out"
 }
