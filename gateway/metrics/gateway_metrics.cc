@@ -45,6 +45,9 @@ GatewayMetrics::GatewayMetrics()
       upstream_failures_(prometheus::BuildCounter().Name("kgate_upstream_failures_total").Help("Gateway connections to a broker that could not be opened or were lost with requests in flight").Register(*registry_)),
       trailing_(prometheus::BuildCounter().Name("kgate_frames_with_trailing_bytes_total").Help("Frames forwarded with bytes after the end of their body, which Kafka ignores").Register(*registry_)),
       kop_quirks_family_(prometheus::BuildCounter().Name("kgate_kop_quirks_total").Help("KoP protocol quirks kgate smoothed or saw, by quirk").Register(*registry_)),
+      refused_family_(prometheus::BuildCounter().Name("kgate_connections_refused_total").Help("New client connections closed at once because a connection limit was reached, by limit").Register(*registry_)),
+      accept_errors_family_(prometheus::BuildCounter().Name("kgate_accept_errors_total").Help("Failed accepts of client connections, by reason").Register(*registry_)),
+      timeouts_family_(prometheus::BuildCounter().Name("kgate_timeouts_total").Help("Client connections closed by a timeout, by kind").Register(*registry_)),
       connections_total_(connections_total_family_.Add({})),
       request_slots_(api_slots() * kVersionSlots),
       rewrite_slots_(api_slots()),
@@ -58,6 +61,24 @@ GatewayMetrics::GatewayMetrics()
     static constexpr std::array<const char*, 5> quirks{"offset_fetch_upgraded", "delete_topics_upgraded", "topic_prefix_stripped",
                                                        "controller_pinned", "init_producer_id_dropped"};
     for (std::size_t i = 0; i < quirks.size(); ++i) kop_quirks_[i] = &kop_quirks_family_.Add({{"quirk", quirks[i]}});
+    static constexpr std::array<const char*, 2> refusals{"max_connections", "max_connections_per_address"};
+    for (std::size_t i = 0; i < refusals.size(); ++i) refused_[i] = &refused_family_.Add({{"reason", refusals[i]}});
+    static constexpr std::array<const char*, 2> accept_errors{"open_files", "other"};
+    for (std::size_t i = 0; i < accept_errors.size(); ++i) accept_errors_[i] = &accept_errors_family_.Add({{"reason", accept_errors[i]}});
+    static constexpr std::array<const char*, 3> timeouts{"idle", "slow_frame", "upstream_request"};
+    for (std::size_t i = 0; i < timeouts.size(); ++i) timeouts_[i] = &timeouts_family_.Add({{"kind", timeouts[i]}});
+}
+
+void GatewayMetrics::on_connection_refused(ConnectionRefusal why) {
+    refused_[static_cast<std::size_t>(why)]->Increment();
+}
+
+void GatewayMetrics::on_accept_error(AcceptError why) {
+    accept_errors_[static_cast<std::size_t>(why)]->Increment();
+}
+
+void GatewayMetrics::on_timeout(TimeoutKind kind) {
+    timeouts_[static_cast<std::size_t>(kind)]->Increment();
 }
 
 std::string GatewayMetrics::listener_label(bool bootstrap, std::int32_t node_id) {
@@ -166,8 +187,8 @@ void GatewayMetrics::upstream_closed(std::int32_t node_id) {
 }
 
 void GatewayMetrics::upstream_failed(std::int32_t node_id, UpstreamFailure why) {
-    upstream_failures_.Add({{"broker", std::to_string(node_id)}, {"reason", why == UpstreamFailure::connect ? "connect" : "lost"}})
-        .Increment();
+    static constexpr std::array<const char*, 3> reasons{"connect", "lost", "timeout"};
+    upstream_failures_.Add({{"broker", std::to_string(node_id)}, {"reason", reasons[static_cast<std::size_t>(why)]}}).Increment();
 }
 
 }  // namespace kgate::gateway

@@ -44,7 +44,14 @@ awaitable<error_code> read_frame(tcp::socket& socket, std::vector<std::byte>& fr
     co_return ec;
 }
 
-awaitable<error_code> read_frame(tcp::socket& socket, ReadBuffer& buffer, FrameBuffer& frame, std::size_t max_size) {
+awaitable<error_code> read_frame(tcp::socket& socket, ReadBuffer& buffer, FrameBuffer& frame, std::size_t max_size,
+                                 FrameClock* clock) {
+    struct StopOnExit {
+        FrameClock* clock;
+        ~StopOnExit() {
+            if (clock != nullptr) clock->stop();
+        }
+    } stop_on_exit{clock};
     auto& b = buffer;
     if (!b.bytes || (b.grow && b.begin == b.end)) {
         b.capacity = b.bytes ? ReadBuffer::kCapacity : ReadBuffer::kInitial;
@@ -65,6 +72,7 @@ awaitable<error_code> read_frame(tcp::socket& socket, ReadBuffer& buffer, FrameB
             b.end -= b.begin;
             b.begin = 0;
         }
+        if (clock != nullptr && b.end > b.begin) clock->start();  // part of a size prefix is in
         const auto n = co_await socket.async_read_some(asio::buffer(b.bytes.get() + b.end, b.capacity - b.end), with_ec(ec));
         if (ec) co_return ec;
         b.end += n;
@@ -79,6 +87,10 @@ awaitable<error_code> read_frame(tcp::socket& socket, ReadBuffer& buffer, FrameB
     b.begin += buffered;
     if (b.begin == b.end) b.begin = b.end = 0;
     if (buffered < frame.size()) {
+        if (clock != nullptr) {
+            clock->start();
+            clock->size = frame.size();
+        }
         co_await asio::async_read(socket, asio::buffer(frame.data() + buffered, frame.size() - buffered), whole_buffer{}, with_ec(ec));
     }
     co_return ec;

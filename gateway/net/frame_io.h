@@ -7,6 +7,7 @@
 
 #include "gateway/net/asio.h"
 #include "gateway/net/frame_buffer.h"
+#include "gateway/net/frame_clock.h"
 
 namespace kgate::gateway {
 
@@ -29,7 +30,9 @@ struct ReadBuffer {
 };
 
 // As read_frame above, through `buffer`; every read of one socket must then go through it.
-awaitable<error_code> read_frame(tcp::socket& socket, ReadBuffer& buffer, FrameBuffer& frame, std::size_t max_size);
+// `clock`, when given, runs while part of the frame is in and the rest is awaited.
+awaitable<error_code> read_frame(tcp::socket& socket, ReadBuffer& buffer, FrameBuffer& frame, std::size_t max_size,
+                                 FrameClock* clock = nullptr);
 
 // True when `buffer` holds a whole frame: the next read_frame through it needs no socket read.
 bool has_frame(const ReadBuffer& buffer);

@@ -34,11 +34,6 @@ def fail(why):
     sys.exit(1)
 
 
-def string(text):
-    data = text.encode()
-    return struct.pack(">h", len(data)) + data
-
-
 class FakeKop:
     """One broker at 127.0.0.1:port: ApiVersions (v0 body), Metadata v1, InitProducerId dropped."""
 
@@ -77,7 +72,7 @@ class FakeKop:
                         keys = [(METADATA, 0, 1), (kw.API_VERSIONS, 0, 0), (INIT_PRODUCER_ID, 0, 1)]
                         body = struct.pack(">hi", 0, len(keys)) + b"".join(struct.pack(">hhh", *k) for k in keys)
                 elif api_key == METADATA and version == 1:
-                    body = (struct.pack(">ii", 1, NODE_ID) + string("127.0.0.1") + struct.pack(">ihii", self.port, -1, NODE_ID, 0))
+                    body = (struct.pack(">ii", 1, NODE_ID) + kw.string("127.0.0.1") + struct.pack(">ihii", self.port, -1, NODE_ID, 0))
                 else:
                     # KoP without its transaction coordinator: no answer, the connection closed.
                     if api_key == INIT_PRODUCER_ID:

@@ -237,11 +237,13 @@ map[direct]=
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 # Each start_* sets pid[T], bootstrap[T] and map[T] (the client-side port map, HAProxy only).
+# The idle-connection workload opens up to 10,000 connections from one address: kgate's connection
+# limits (2,000 per address by default) are lifted, as the other proxies have none here.
 start_kgate() {
   local base=$1
   taskset -c 1 "$kgate" serve --upstream "$direct" --listen "127.0.0.1:$base" \
     --broker-ports "$((base + 1))-$((base + 8))" --state-dir "$work/kgate-state" --workers 1 --http-listen off --admin-listen off \
-    >"$work/kgate.log" 2>&1 &
+    --max-connections 0 --max-connections-per-address 0 >"$work/kgate.log" 2>&1 &
   pid[kgate]=$!
   wait_until 30 "${pid[kgate]}" kgate grep -qs "ready:" "$work/kgate.log"
   bootstrap[kgate]="127.0.0.1:$base"

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "gateway/net/frame_io.h"
+#include "gateway/net/socket_pair.h"
 
 namespace kgate::gateway {
 namespace {
@@ -21,18 +22,7 @@ FrameBuffer read_bytes_of(std::size_t n, unsigned char seed) {
     return FrameBuffer(v.begin(), v.end());
 }
 
-// A connected pair of loopback sockets on one io_context.
-struct SocketPair {
-    asio::io_context io;
-    tcp::socket writer{io};
-    tcp::socket reader{io};
-
-    SocketPair() {
-        tcp::acceptor acceptor(io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
-        writer.connect(acceptor.local_endpoint());
-        reader = acceptor.accept();
-    }
-};
+using testing::SocketPair;
 
 // Runs `body` as a coroutine to completion, rethrowing what it threw.
 template <class F>
