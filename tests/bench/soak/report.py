@@ -11,6 +11,7 @@ broker restart) and clients.txt (the clients' own verdicts). Records are matched
 Exit 1 when a record was lost or never acknowledged, or kgate did not stay up; else 0.
 Percentiles are nearest-rank. Producer latency runs from each record's due time (the paced
 schedule) to its acknowledgement; consumer latency from its CreateTime to its arrival (ms).
+Records count in the minute (or event) they were due in, whenever they were acknowledged.
 """
 import argparse
 import bisect
@@ -27,7 +28,9 @@ def percentile(sorted_values, q):
 
 
 def read_latencies(path):
-    """[(unix_s, id, latency_us)]; a line cut short by a killed client is skipped."""
+    """[(unix_s, id, latency_us)], unix_s being when the record was due (producer) or made
+    (consumer): the line's time less its latency, so a record late because of an event counts
+    where the event was. A line cut short by a killed client is skipped."""
     rows = []
     if not os.path.exists(path):
         return rows
@@ -36,7 +39,8 @@ def read_latencies(path):
             parts = line.split()
             if len(parts) == 3:
                 try:
-                    rows.append((int(parts[0]) / 1000.0, int(parts[1]), int(parts[2])))
+                    at_ms, record_id, latency_us = int(parts[0]), int(parts[1]), int(parts[2])
+                    rows.append((at_ms / 1000.0 - latency_us / 1e6, record_id, latency_us))
                 except ValueError:
                     pass
     return rows
@@ -105,9 +109,10 @@ def main():
     ap.add_argument("--kgate", required=True)
     ap.add_argument("--setup", required=True)
     a = ap.parse_args()
-    out, t0 = a.out, a.t0
-
+    out = a.out
     produced = read_latencies(os.path.join(out, "produce.lat"))
+    # The schedule starts when record 0 is due: the producer's own clock, not the script's.
+    t0 = min((r[0] for r in produced), default=a.t0)
     consumed = read_latencies(os.path.join(out, "consume.lat"))
     acked = {r[1] for r in produced}
     seen = {}
@@ -166,11 +171,11 @@ def main():
         "",
         "### Events",
         "",
-        "| event | at | for | kgate RSS before / peak / 30 s after, MiB | produce p99 during, ms | detail |",
+        "| event | at | for | kgate RSS before / peak / 30 s after, MiB | p99 of the records due meanwhile, ms | detail |",
         "|---|---|---|---|---|---|",
     ]
     for start, end, event, detail in events:
-        during = sorted(r[2] for r in produced if start <= r[0] <= end + 5)
+        during = sorted(r[2] for r in produced if start <= r[0] <= end)
         before = rss_at([s for s in samples if s[0] <= start] or samples, start)
         lines.append(
             f"| {event} | {clock(start - t0)} | {end - start:.0f} s | {mib(before)} / {mib(rss_max(samples, start, end + 5))} / "
@@ -180,17 +185,15 @@ def main():
         "",
         "### Per minute",
         "",
-        "| minute | acks | produce p50 / p99 / max, ms | consumer p99, ms | kgate RSS max, MiB | open fds max | events |",
+        "| minute | records due | produce p50 / p99 / max, ms | consumer p99, ms | kgate RSS max, MiB | open fds max | events |",
         "|---|---|---|---|---|---|---|",
     ]
-    for m in range(0, max(list(prod_min) + list(cons_min) + [a.minutes - 1]) + 1):
+    for m in range(a.minutes):
         lo, hi = t0 + 60 * m, t0 + 60 * (m + 1)
         p = prod_min.get(m, [])
         c = cons_min.get(m, [])
         fds = [s[2] for s in samples if lo <= s[0] < hi]
         names = sorted({e[2] for e in events if e[0] < hi and e[1] > lo})
-        if m >= a.minutes:
-            names = ["(the last acknowledgements, after the schedule's end)"]
         lines.append(
             f"| {m} | {len(p):,} | {ms(percentile(p, 50))} / {ms(percentile(p, 99))} / {ms(p[-1] if p else None)} | "
             f"{ms(percentile(c, 99))} | {mib(rss_max(samples, lo, hi))} | {max(fds) if fds else 'n/a'} | {', '.join(names)} |"

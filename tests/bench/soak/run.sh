@@ -160,7 +160,7 @@ kgate_proc=$(pgrep -P "$kgate_pid" -x kgate || true)
 # Kafka makes the topic on first use: ask through kgate and wait until every partition has a leader.
 if [[ $brokers == kafka ]]; then
   for ((i = 0; i < 60; i++)); do
-    kcat -L -b "$gateway" -t soak -m 5 2>/dev/null | grep -q 'partition 11, leader [0-9]' && break
+    kcat -L -b "$gateway" -t soak -m 5 -X allow.auto.create.topics=true 2>/dev/null | grep -q 'partition 11, leader [0-9]' && break
     sleep 1
   done
   ((i < 60)) || die "topic soak did not get a leader for each of its 12 partitions within 60 s"
