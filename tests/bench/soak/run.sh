@@ -250,6 +250,8 @@ for ((s = 0; s < slots; s++)); do
   ((status == 0)) || detail="exit $status ${detail}"
   echo -e "$start\t$(date +%s.%N | cut -c1-14)\t$kind\t$detail" >>"$timeline"
   echo "soak:   $detail"
+  # kgate's counters after each attack: what its limits did, once it has them.
+  curl -s --max-time 5 "http://127.0.0.1:$http_port/metrics" >"$logs/metrics-after-$s-$kind.txt" || true
 done
 
 # ---- the end: honest clients finish, kgate's last figures, then stop it ----
