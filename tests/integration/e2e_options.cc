@@ -85,7 +85,7 @@ std::optional<Options> parse_options(int argc, char** argv, std::string& error) 
     else if (arg == "--timeout-s") ok = parse_int(value, 1, 4 * 3600, o.timeout_s);  // the soak runs an hour
     else if (arg == "--count") ok = parse_int(value, 1, 10'000'000, o.count);
     else if (arg == "--keys") ok = parse_int(value, 1, 100'000, o.keys);
-    else if (arg == "--duration-ms") ok = parse_int(value, 0, 3'600'000, o.duration_ms);
+    else if (arg == "--duration-ms") ok = parse_int(value, 0, 4 * 3'600'000, o.duration_ms);
     else if (arg == "--consumers") ok = parse_int(value, 1, 16, o.consumers);
     else if (arg == "--expect") ok = parse_int(value, 1, 10'000'000, o.expect);
     else if (arg == "--batch") ok = parse_int(value, 1, 100'000, o.batch);

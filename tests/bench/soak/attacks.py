@@ -7,6 +7,8 @@ KIND is one of
   large-frames  --connections C --announce BYTES --send-each BYTES
                 each connection announces a frame of BYTES and sends --send-each of it,
                 spread over the first 60% of the time, then waits without finishing it.
+  trickle       the same with a small --send-each: frames that arrive a few hundred bytes a
+                second (slowloris), holding connections rather than memory.
   idle          --connections C: opens C connections, each asks ApiVersions once (so the
                 gateway has its broker side open too), then holds them all.
   churn         --rate R: R connections a second, each dropped at once in one of four ways
@@ -19,7 +21,7 @@ KIND is one of
 Loopback only (the gateway address must be in 127.0.0.0/8); everything stops after --seconds
 (the caller adds a hard timeout too). A connection the gateway refuses or closes is counted, not
 an error: a gateway with limits is expected to refuse some. Prints one JSON line of counts;
-exit 0 unless the arguments are wrong or the gateway could not be reached at all.
+exit 0 unless the arguments are wrong or (noread) the topic's leaders cannot be learnt.
 """
 import argparse
 import ipaddress
@@ -276,7 +278,7 @@ def garbage(args, address, deadline):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("kind", choices=["large-frames", "idle", "churn", "noread", "garbage"])
+    parser.add_argument("kind", choices=["large-frames", "trickle", "idle", "churn", "noread", "garbage"])
     parser.add_argument("gateway")
     parser.add_argument("--seconds", type=float, required=True)
     parser.add_argument("--connections", type=int, default=40)
@@ -290,9 +292,10 @@ def main():
         raise SystemExit("attacks.py: --seconds, --connections or --rate out of bounds")
     address = parse_address(args.gateway)
     deadline = time.monotonic() + args.seconds
-    attack = {"large-frames": large_frames, "idle": idle, "churn": churn, "noread": noread, "garbage": garbage}
+    attack = {"large-frames": large_frames, "trickle": large_frames, "idle": idle, "churn": churn, "noread": noread,
+              "garbage": garbage}
     started = time.time()
-    result = attack[args.kind.replace("_", "-")](args, address, deadline)
+    result = attack[args.kind](args, address, deadline)
     result.update(kind=args.kind, seconds=round(time.time() - started, 1))
     print(json.dumps(result), flush=True)
 

@@ -24,7 +24,8 @@
 # kgate-e2e consume (a group of 2), each logging every record's latency and id; report.py
 # matches the ids: lost = acknowledged but never consumed (must be 0).
 # Attacks (attacks.py), one at a time in turn: large frames sent slowly, thousands of idle
-# connections, connect-and-drop churn, Fetch answers never read, garbage bytes. Halfway through,
+# connections, connect-and-drop churn, Fetch answers never read, frames trickled (slowloris),
+# garbage bytes. Halfway through,
 # one broker goes down and comes back (mock: mockctl down/up; kafka: SIGKILL, then start again).
 # Exit 1 if a record was lost, a record was never acknowledged, or kgate died; 2 on usage.
 # Every process is bounded in time and stopped by the trap; everything listens on 127.0.0.1.
@@ -85,11 +86,12 @@ command -v kcat >/dev/null || die "kcat is not installed (scripts/setup installs
 total=$((minutes * 60))
 warm=$((total / 10 < 60 ? total / 10 : 60))  # honest load alone first, and quiet again at the end
 avail=$((total - 2 * warm))
-slots=$((avail / 240 > 6 ? avail / 240 : 6))  # about one event every 4 minutes, at least 6
+kinds=(large-frames idle churn noread trickle garbage)
+# About one event every 4 minutes, and at least one of each (the broker restart is one too).
+slots=$((avail / 240 > ${#kinds[@]} + 1 ? avail / 240 : ${#kinds[@]} + 1))
 slot=$((avail / slots))
 attack_s=$((slot * 6 / 10 < 120 ? slot * 6 / 10 : 120))
 down_s=$((slot * 4 / 10 < 20 ? slot * 4 / 10 : 20))
-kinds=(large-frames idle churn noread garbage)
 # The attacks' sizes: the issue's own figures for large frames (40 x 25 MB of a 100 MB frame).
 # Idle connections cost the gateway two descriptors each (client and broker side): bounded below.
 ulimit -n "$(ulimit -Hn)"
@@ -97,6 +99,7 @@ idle_count=$((($(ulimit -n) - 1000) / 2 < 5000 ? ($(ulimit -n) - 1000) / 2 : 500
 attack_args() {
   case $1 in
     large-frames) echo "--connections 40 --announce 100000000 --send-each 25000000" ;;
+    trickle) echo "--connections 50 --announce 100000000 --send-each $((attack_s * 300))" ;;  # 500 bytes/s while sending
     idle) echo "--connections $idle_count" ;;
     churn) echo "--rate 200" ;;
     noread) echo "--connections 8 --rate 20 --topic soak" ;;
@@ -104,6 +107,7 @@ attack_args() {
   esac
 }
 count=$((rate * total))
+((count <= 10000000)) || die "--rate $rate for $minutes minutes is over kgate-e2e's 10,000,000 records"
 budget=$((total + 900))  # every long-lived process exits by itself after this
 
 mkdir -p "$out_dir"
@@ -207,7 +211,10 @@ sleep_until() {
   alive "$kgate_proc"
 }
 broker_restart() {
-  local start node=2 detail
+  local start node detail
+  # The leader of soak/0, asked of the brokers themselves: its partitions' records must wait for it.
+  node=$(timeout 30 kcat -L -b "$upstream" -t soak -m 10 2>/dev/null | sed -nE 's/^ +partition 0, leader ([0-9]+),.*/\1/p')
+  [[ $node =~ ^[1-3]$ ]] || node=2
   start=$(date +%s.%N | cut -c1-14)
   if [[ $brokers == mock ]]; then
     "$repo/tests/tools/mock_cluster/mockctl.sh" "$work/mock.port" down "$node" >>"$logs/mockctl.log" 2>&1 ||
@@ -215,13 +222,13 @@ broker_restart() {
     sleep "$down_s"
     "$repo/tests/tools/mock_cluster/mockctl.sh" "$work/mock.port" up "$node" >>"$logs/mockctl.log" 2>&1 ||
       die "mockctl up $node failed"
-    detail="mock broker $node down for $down_s s"
+    detail="mock broker $node (leader of soak/0) down for $down_s s"
   else
     kafka_broker_kill "$node"
     sleep "$down_s"
     kafka_broker_start "$node"
     kafka_broker_wait "$node" 180
-    detail="Kafka node $node killed (SIGKILL), started again after $down_s s, back in the cluster after $(($(date +%s) - ${start%.*})) s"
+    detail="Kafka node $node (leader of soak/0) killed (SIGKILL), started again after $down_s s, back in the cluster after $(($(date +%s) - ${start%.*})) s"
   fi
   echo -e "$start\t$(date +%s.%N | cut -c1-14)\tbroker-restart\t$detail" >>"$timeline"
 }
