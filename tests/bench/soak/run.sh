@@ -156,7 +156,9 @@ kgate_cmd=("$kgate" serve --upstream "$upstream" --listen "$gateway" --broker-po
   --state-dir "$work/kgate-state" --http-listen "127.0.0.1:$http_port" --admin-listen off "${kgate_args[@]}")
 timeout -s KILL $((budget + 30)) "${kgate_cmd[@]}" >"$logs/kgate.log" 2>&1 &
 kgate_pid=$!
-wait_until 30 "$kgate_pid" kgate grep -qs "ready:" "$logs/kgate.log"
+# /readyz rather than the log: --kgate-args may well quieten the log.
+kgate_ready() { curl -sf --max-time 2 "http://127.0.0.1:$http_port/readyz" >/dev/null; }
+wait_until 30 "$kgate_pid" kgate kgate_ready
 # The real process, not timeout's: its /proc entry holds the memory figures.
 kgate_proc=$(pgrep -P "$kgate_pid" -x kgate || true)
 [[ -n $kgate_proc ]] || die "cannot find kgate's process under $kgate_pid"
