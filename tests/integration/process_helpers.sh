@@ -90,3 +90,25 @@ report() {
     failures+=("$name")
   fi
 }
+
+# The last scenario of every suite: report_kgate_stop RUN_DIR LOG... stops the caller's kgate
+# ($kgate_pid, cleared) with SIGTERM and reports it: status 0 and no "critical" line in its
+# logs passes; the summary counts the error and warning lines.
+report_kgate_stop() {
+  local dir=$1 t status=0 out
+  shift
+  out="$dir/stop.out"
+  t=$(date +%s)
+  stop_process "$kgate_pid"
+  kgate_pid=
+  if [[ $stopped_status -ne 0 ]]; then
+    echo "kgate: FAILED exit status $stopped_status after SIGTERM" >"$out"
+    status=1
+  elif grep -qi critical "$@"; then
+    echo "kgate: FAILED log has critical lines: $(grep -hi critical "$@" | head -n 3)" >"$out"
+    status=1
+  else
+    echo "kgate: OK exit status 0 after SIGTERM, no critical lines, $(cat "$@" | grep -c '\[error\]' || true) error and $(cat "$@" | grep -c '\[warning\]' || true) warning lines in its logs" >"$out"
+  fi
+  report "kgate stops cleanly on SIGTERM" "$status" "$t" "$out"
+}

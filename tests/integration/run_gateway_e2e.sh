@@ -196,21 +196,7 @@ bg_pids=()
 report "e. bad input closed by kgate, healthy producer unharmed" "$status" "$t" "$run/e.bad.err" "$run/e.bad" "$run/e.produce"
 
 # ---- shutdown ----
-t=$(date +%s)
-status=0
-stop_process "$kgate_pid"
-kgate_status=$stopped_status
-kgate_pid=
-if [[ $kgate_status -ne 0 ]]; then
-  echo "kgate: FAILED exit status $kgate_status after SIGTERM" >"$run/stop.out"
-  status=1
-elif grep -qi critical "$run/kgate.log"; then
-  echo "kgate: FAILED log has critical lines: $(grep -i critical "$run/kgate.log" | head -n 3)" >"$run/stop.out"
-  status=1
-else
-  echo "kgate: OK exit status 0 after SIGTERM, no critical lines, $(grep -c '\[error\]' "$run/kgate.log" || true) error and $(grep -c '\[warning\]' "$run/kgate.log" || true) warning lines" >"$run/stop.out"
-fi
-report "kgate stops cleanly on SIGTERM" "$status" "$t" "$run/stop.out"
+report_kgate_stop "$run" "$run/kgate.log"
 stop_process "$mock_pid"
 mock_status=$stopped_status
 mock_pid=

@@ -296,21 +296,7 @@ report "6. kgate restarted on its state while $restart_count idempotent messages
   "$run/6.restart" "$run/6.produce" "$run/6.consume" "$run/6.kcat.summary"
 
 # ---- shutdown ----
-t=$(date +%s)
-status=0
-stop_process "$kgate_pid"
-kgate_status=$stopped_status
-kgate_pid=
-if [[ $kgate_status -ne 0 ]]; then
-  echo "kgate: FAILED exit status $kgate_status after SIGTERM" >"$run/stop.out"
-  status=1
-elif grep -qi critical "$run"/kgate*.log; then
-  echo "kgate: FAILED log has critical lines: $(grep -hi critical "$run"/kgate*.log | head -n 3)" >"$run/stop.out"
-  status=1
-else
-  echo "kgate: OK exit status 0 after SIGTERM, no critical lines, $(cat "$run"/kgate*.log | grep -c '\[error\]' || true) error and $(cat "$run"/kgate*.log | grep -c '\[warning\]' || true) warning lines in its logs" >"$run/stop.out"
-fi
-report "kgate stops cleanly on SIGTERM" "$status" "$t" "$run/stop.out"
+report_kgate_stop "$run" "$run"/kgate*.log
 
 if [[ ${#failures[@]} -ne 0 ]]; then
   echo "kafka_e2e: FAILED ${#failures[@]} scenario(s) in $(elapsed_since "$started_at") s: ${failures[*]}" >&2
