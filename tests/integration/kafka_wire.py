@@ -88,6 +88,15 @@ class Cursor:
                 return result
             shift += 7
 
+    def string(self):
+        """A non-flexible (int16-prefixed) string; None when null."""
+        n = self.take(">h")
+        if n < 0:
+            return None
+        text = self.data[self.pos:self.pos + n].decode()
+        self.pos += n
+        return text
+
     def skip_tagged_fields(self):
         for _ in range(self.uvarint()):
             self.uvarint()
