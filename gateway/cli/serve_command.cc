@@ -15,6 +15,22 @@
 namespace kgate::cli {
 namespace {
 
+// Connection limits and timeouts (README: "Connection limits and timeouts").
+void add_limit_options(CLI::App* cmd, gateway::ConfigFlags& f) {
+    static constexpr std::pair<const char*, const char*> limits[] = {
+        {"max-connections", "client connections on all listeners together; 0: no limit (default 10000)"},
+        {"max-connections-per-address", "client connections from one client address; 0: no limit (default 2000)"},
+        {"connections-max-idle-ms", "close a client connection that sends nothing this long with nothing in flight; 0: never (default 600000)"},
+        {"frame-grace-ms", "a client frame must arrive within this plus its size at --frame-min-bytes-per-second (default 30000)"},
+        {"frame-min-bytes-per-second", "slowest rate a client frame may arrive at after the grace; 0: no floor (default 1024)"},
+        {"upstream-request-timeout-ms", "a request's timeout when it carries none of its own; 0: never time out brokers (default 30000)"},
+        {"upstream-timeout-margin-ms", "a broker that has not answered within the request's timeout plus this loses the pair (default 30000)"},
+    };
+    for (const auto& [name, help] : limits) {
+        cmd->add_option_function<long long>(std::string("--") + name, [&f, key = std::string(name)](const long long& v) { f.limits[key] = v; }, help);
+    }
+}
+
 void add_config_options(CLI::App* cmd, gateway::ConfigFlags& f) {
     cmd->add_option("--config", f.config_file, "YAML configuration file (flags given here win over it)");
     cmd->add_option("--upstream", f.upstream, "bootstrap servers of the upstream cluster: HOST:PORT[,HOST:PORT...]");
@@ -41,8 +57,9 @@ void add_config_options(CLI::App* cmd, gateway::ConfigFlags& f) {
     cmd->add_option("--broker-kind", f.broker_kind, "kafka (default) or kop: KoP (Kafka-on-Pulsar) brokers get their protocol quirks smoothed");
     cmd->add_option("--kop-topic-prefix", f.kop_topic_prefix, "with --broker-kind kop: the tenant/namespace prefix KoP puts on topic names it lists (default public/default/)");
     cmd->add_option("--metadata-refresh-ms", f.metadata_refresh_ms, "how often the broker list is refreshed (default 30000)");
+    add_limit_options(cmd, f);
     cmd->add_option("--upstream-sasl-mechanism", f.upstream_sasl_mechanism,
-                    "SASL mechanism for kgate's own connections to brokers that require it (PLAIN)");
+                    "SASL mechanism for kgate's own connections to brokers that require it (PLAIN, SCRAM-SHA-256, SCRAM-SHA-512)");
     cmd->add_option("--upstream-sasl-username", f.upstream_sasl_username, "username for --upstream-sasl-mechanism");
     cmd->add_option("--upstream-sasl-password-file", f.upstream_sasl_password_file,
                     "file holding the password for --upstream-sasl-mechanism (for KoP: token:<JWT>)");

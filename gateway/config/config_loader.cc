@@ -93,6 +93,31 @@ std::optional<UpstreamOverride> parse_override(const YAML::Node& item, const std
     return o;
 }
 
+// Connection limits and timeouts: whole numbers, 0 meaning "no limit" or "never" where the
+// setting allows it (validate() says which do not). Negative values are named here, before
+// they could wrap around in an unsigned setting.
+bool limit_setting(const std::string& name) {
+    static const std::set<std::string> names = {"max-connections", "max-connections-per-address", "connections-max-idle-ms",
+                                                "frame-grace-ms", "frame-min-bytes-per-second", "upstream-request-timeout-ms",
+                                                "upstream-timeout-margin-ms"};
+    return names.contains(name);
+}
+
+void apply_limit(GatewayConfig& c, const std::string& name, long long n, const std::string& where, std::vector<std::string>& problems) {
+    if (n < 0) {
+        problems.push_back(fmt::format("{}: {} must not be negative", where, n));
+        return;
+    }
+    const auto ms = std::chrono::milliseconds(n);
+    if (name == "max-connections") c.max_connections = static_cast<std::size_t>(n);
+    else if (name == "max-connections-per-address") c.max_connections_per_address = static_cast<std::size_t>(n);
+    else if (name == "connections-max-idle-ms") c.idle_timeout = ms;
+    else if (name == "frame-grace-ms") c.frame_grace = ms;
+    else if (name == "frame-min-bytes-per-second") c.frame_min_rate = static_cast<std::size_t>(n);
+    else if (name == "upstream-request-timeout-ms") c.upstream_request_timeout = ms;
+    else if (name == "upstream-timeout-margin-ms") c.upstream_timeout_margin = ms;
+}
+
 void apply_yaml(GatewayConfig& c, const std::string& file, std::vector<std::string>& problems) {
     YAML::Node root;
     try {
@@ -109,8 +134,11 @@ void apply_yaml(GatewayConfig& c, const std::string& file, std::vector<std::stri
                                                 "workers", "max-frame-size", "max-inflight", "connect-timeout-ms",
                                                 "drain-timeout-ms", "metadata-refresh-ms", "overrides", "http-listen",
                                                 "admin-listen", "admin-token-file", "admin-tls-cert", "admin-tls-key",
-                                                "upstream-sasl", "broker-kind", "kop-topic-prefix",
-                                                "request-memory-budget", "response-memory-budget", "pre-auth-max-frame-size"};
+                                                "upstream-sasl", "broker-kind", "kop-topic-prefix", "max-connections",
+                                                "max-connections-per-address", "connections-max-idle-ms", "frame-grace-ms",
+                                                "frame-min-bytes-per-second", "upstream-request-timeout-ms",
+                                                "upstream-timeout-margin-ms", "request-memory-budget", "response-memory-budget",
+                                                "pre-auth-max-frame-size"};
     for (const auto& kv : root) {
         const auto key = kv.first.as<std::string>();
         const std::string where = fmt::format("{}: {}", file, key);
@@ -192,6 +220,9 @@ void apply_yaml(GatewayConfig& c, const std::string& file, std::vector<std::stri
                 auto& target = key == "connect-timeout-ms" ? c.connect_timeout : key == "drain-timeout-ms" ? c.drain_timeout : c.metadata_refresh;
                 target = std::chrono::milliseconds(ms);
             }
+        } else if (limit_setting(key)) {
+            long long n = 0;
+            if (scalar(v, where, n, problems)) apply_limit(c, key, n, where, problems);
         } else if (key == "upstream-sasl") {
             if (!v.IsMap()) {
                 problems.push_back(fmt::format("{}: must be a mapping of mechanism, username and password-file", where));
@@ -258,6 +289,7 @@ GatewayConfig load_config(const ConfigFlags& f, std::vector<std::string>& proble
     if (f.connect_timeout_ms) c.connect_timeout = std::chrono::milliseconds(*f.connect_timeout_ms);
     if (f.drain_timeout_ms) c.drain_timeout = std::chrono::milliseconds(*f.drain_timeout_ms);
     if (f.metadata_refresh_ms) c.metadata_refresh = std::chrono::milliseconds(*f.metadata_refresh_ms);
+    for (const auto& [name, value] : f.limits) apply_limit(c, name, value, "--" + name, problems);
     if (f.upstream_sasl_mechanism) c.upstream_sasl.mechanism = *f.upstream_sasl_mechanism;
     if (f.upstream_sasl_username) c.upstream_sasl.username = *f.upstream_sasl_username;
     if (f.upstream_sasl_password_file) c.upstream_sasl.password_file = *f.upstream_sasl_password_file;

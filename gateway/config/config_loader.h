@@ -1,5 +1,6 @@
 #pragma once
 // Fills a GatewayConfig from a YAML file and from command-line flags.
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -35,6 +36,8 @@ struct ConfigFlags {
     std::optional<std::string> upstream_sasl_password_file;
     std::optional<std::string> broker_kind;  // "kafka" or "kop"
     std::optional<std::string> kop_topic_prefix;
+    // Connection limits and timeouts by setting name (max-connections, connections-max-idle-ms...).
+    std::map<std::string, long long> limits;
 };
 
 // Applies the YAML file (if any), then the flags. Every problem found is appended to

@@ -55,6 +55,25 @@ void validate_overrides(const GatewayConfig& c, std::vector<std::string>& proble
     }
 }
 
+// Connection limits and timeouts. A check runs at least as often as the shortest of them, so
+// each must leave it room: at least 100 ms.
+void validate_limits(const GatewayConfig& c, std::vector<std::string>& problems) {
+    constexpr long kShortest = 100;
+    const auto at_least = [&](const char* name, std::chrono::milliseconds v, bool zero_is_off) {
+        if (v.count() < 0) problems.emplace_back(fmt::format("{}: {} must not be negative", name, v.count()));
+        else if (v.count() == 0 && !zero_is_off) problems.emplace_back(fmt::format("{}: must be positive", name));
+        else if (v.count() != 0 && v.count() < kShortest) problems.emplace_back(fmt::format("{}: {} is under {} ms", name, v.count(), kShortest));
+    };
+    at_least("connections-max-idle-ms", c.idle_timeout, true);
+    at_least("frame-grace-ms", c.frame_grace, false);
+    at_least("upstream-request-timeout-ms", c.upstream_request_timeout, true);
+    at_least("upstream-timeout-margin-ms", c.upstream_timeout_margin, false);
+    if (c.max_connections != 0 && c.max_connections_per_address > c.max_connections) {
+        problems.emplace_back(fmt::format("max-connections-per-address: {} is above max-connections {}", c.max_connections_per_address,
+                                          c.max_connections));
+    }
+}
+
 }  // namespace
 
 std::optional<HostPort> parse_host_port(std::string_view text, std::string& error) {
@@ -199,6 +218,7 @@ std::vector<std::string> validate(const GatewayConfig& c) {
     if (c.connect_timeout.count() <= 0) problems.emplace_back("connect-timeout-ms: must be positive");
     if (c.drain_timeout.count() < 0) problems.emplace_back("drain-timeout-ms: must not be negative");
     if (c.metadata_refresh.count() < 100) problems.emplace_back("metadata-refresh-ms: must be at least 100");
+    validate_limits(c, problems);
     if (c.state_dir.empty()) problems.emplace_back("state-dir: must not be empty");
     if (!c.kop_topic_prefix.empty() && !c.kop_topic_prefix.ends_with('/')) {
         problems.emplace_back(fmt::format("kop-topic-prefix: \"{}\" must end with '/' (KoP writes tenant/namespace/topic)", c.kop_topic_prefix));
@@ -207,9 +227,10 @@ std::vector<std::string> validate(const GatewayConfig& c) {
     if (!levels.contains(c.log_level)) problems.emplace_back(fmt::format("log-level: \"{}\" is not one of trace, debug, info, warn, error, critical, off", c.log_level));
     const auto& sasl = c.upstream_sasl;
     if (sasl.enabled()) {
-        if (sasl.mechanism != "PLAIN") {
-            problems.emplace_back(fmt::format("upstream-sasl.mechanism: \"{}\" is not supported for kgate's own broker connections; use PLAIN",
-                                              sasl.mechanism));
+        if (sasl.mechanism != "PLAIN" && sasl.mechanism != "SCRAM-SHA-256" && sasl.mechanism != "SCRAM-SHA-512") {
+            problems.emplace_back(fmt::format(
+                "upstream-sasl.mechanism: \"{}\" is not supported for kgate's own broker connections; use PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512",
+                sasl.mechanism));
         }
         if (sasl.username.empty()) problems.emplace_back("upstream-sasl.username: required with a mechanism");
         if (sasl.password_file.empty()) problems.emplace_back("upstream-sasl.password-file: required with a mechanism");

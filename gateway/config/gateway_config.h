@@ -26,7 +26,7 @@ struct UpstreamOverride {
 // Metadata) when the brokers require SASL. Clients' connections carry their own SASL
 // exchange through kgate untouched; these credentials are never used for them.
 struct UpstreamSasl {
-    std::string mechanism;      // "PLAIN"; empty: kgate's own connections do not authenticate
+    std::string mechanism;      // PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512; empty: kgate's own connections do not authenticate
     std::string username;
     std::string password_file;  // read at start-up; the password is never on the command line
     std::string password;       // the file's contents, a trailing newline removed
@@ -60,6 +60,20 @@ struct GatewayConfig {
     std::chrono::milliseconds connect_timeout{5000};
     std::chrono::milliseconds drain_timeout{10000};
     std::chrono::milliseconds metadata_refresh{30000};
+    // Client connections (all listeners together) and from one client address; 0: no limit.
+    // Each client connection costs two descriptors (client and broker side).
+    std::size_t max_connections = 10000;
+    std::size_t max_connections_per_address = 2000;
+    // A client connection with nothing in flight that sends nothing this long is closed; 0: never.
+    std::chrono::milliseconds idle_timeout{600000};
+    // A frame must arrive whole within frame_grace plus its size at frame_min_rate bytes per
+    // second; 0 rate: no floor.
+    std::chrono::milliseconds frame_grace{30000};
+    std::size_t frame_min_rate = 1024;
+    // A broker that does not answer within the request's own timeout (or upstream_request_timeout
+    // when it carries none) plus upstream_timeout_margin loses the pair; 0 timeout: never.
+    std::chrono::milliseconds upstream_request_timeout{30000};
+    std::chrono::milliseconds upstream_timeout_margin{30000};
     std::vector<UpstreamOverride> overrides;
     UpstreamSasl upstream_sasl;
     // Operator HTTP endpoints (/healthz, /readyz, /routes, /metrics); nullopt: disabled.

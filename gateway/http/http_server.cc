@@ -8,6 +8,8 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "gateway/log/rate_limited_log.h"
+
 namespace kgate::gateway {
 
 namespace beast = boost::beast;
@@ -62,8 +64,10 @@ awaitable<void> accept_http(tcp::acceptor& acceptor, std::shared_ptr<HttpServer:
         tcp::socket socket = co_await acceptor.async_accept(with_ec(ec));
         if (state->stopped || ec == asio::error::operation_aborted) co_return;
         if (ec) {
-            // Out of descriptors and the like: pause rather than spin.
-            spdlog::warn("http accept: {}", ec.message());
+            // Out of descriptors and the like: pause rather than spin, and say so once per 10 s
+            // (the Kafka listeners' accept failures are logged apart: gateway/limits/).
+            static RateLimitedLog log(1, std::chrono::seconds(10));
+            log.warn(fmt::format("http accept: {}", ec.message()));
             asio::steady_timer pause(acceptor.get_executor(), std::chrono::milliseconds(100));
             co_await pause.async_wait(with_ec(ec));
             continue;

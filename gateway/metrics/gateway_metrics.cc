@@ -50,6 +50,9 @@ GatewayMetrics::GatewayMetrics()
       budget_limit_family_(prometheus::BuildGauge().Name("kgate_memory_budget_limit_bytes").Help("Each memory budget's configured size (0: off)").Register(*registry_)),
       budget_paused_family_(prometheus::BuildGauge().Name("kgate_memory_budget_paused_connections").Help("Connections whose reads the budget pauses now").Register(*registry_)),
       budget_pauses_family_(prometheus::BuildCounter().Name("kgate_memory_budget_pauses_total").Help("Times a connection's read was paused by the budget").Register(*registry_)),
+      refused_family_(prometheus::BuildCounter().Name("kgate_connections_refused_total").Help("New client connections closed at once because a connection limit was reached, by limit").Register(*registry_)),
+      accept_errors_family_(prometheus::BuildCounter().Name("kgate_accept_errors_total").Help("Failed accepts of client connections, by reason").Register(*registry_)),
+      timeouts_family_(prometheus::BuildCounter().Name("kgate_timeouts_total").Help("Client connections closed by a timeout, by kind").Register(*registry_)),
       connections_total_(connections_total_family_.Add({})),
       request_slots_(api_slots() * kVersionSlots),
       rewrite_slots_(api_slots()),
@@ -72,6 +75,12 @@ GatewayMetrics::GatewayMetrics()
         budgets_[i].paused = &budget_paused_family_.Add(labels);
         budgets_[i].pauses = &budget_pauses_family_.Add(labels);
     }
+    static constexpr std::array<const char*, 2> refusals{"max_connections", "max_connections_per_address"};
+    for (std::size_t i = 0; i < refusals.size(); ++i) refused_[i] = &refused_family_.Add({{"reason", refusals[i]}});
+    static constexpr std::array<const char*, 2> accept_errors{"open_files", "other"};
+    for (std::size_t i = 0; i < accept_errors.size(); ++i) accept_errors_[i] = &accept_errors_family_.Add({{"reason", accept_errors[i]}});
+    static constexpr std::array<const char*, 3> timeouts{"idle", "slow_frame", "upstream_request"};
+    for (std::size_t i = 0; i < timeouts.size(); ++i) timeouts_[i] = &timeouts_family_.Add({{"kind", timeouts[i]}});
 }
 
 void GatewayMetrics::sample_budgets(const MemoryBudget& requests, const MemoryBudget& responses) {
@@ -86,6 +95,18 @@ void GatewayMetrics::sample_budgets(const MemoryBudget& requests, const MemoryBu
         if (pauses > series.pauses_seen) series.pauses->Increment(static_cast<double>(pauses - series.pauses_seen));
         series.pauses_seen = pauses;
     }
+}
+
+void GatewayMetrics::on_connection_refused(ConnectionRefusal why) {
+    refused_[static_cast<std::size_t>(why)]->Increment();
+}
+
+void GatewayMetrics::on_accept_error(AcceptError why) {
+    accept_errors_[static_cast<std::size_t>(why)]->Increment();
+}
+
+void GatewayMetrics::on_timeout(TimeoutKind kind) {
+    timeouts_[static_cast<std::size_t>(kind)]->Increment();
 }
 
 std::string GatewayMetrics::listener_label(bool bootstrap, std::int32_t node_id) {
@@ -194,8 +215,8 @@ void GatewayMetrics::upstream_closed(std::int32_t node_id) {
 }
 
 void GatewayMetrics::upstream_failed(std::int32_t node_id, UpstreamFailure why) {
-    upstream_failures_.Add({{"broker", std::to_string(node_id)}, {"reason", why == UpstreamFailure::connect ? "connect" : "lost"}})
-        .Increment();
+    static constexpr std::array<const char*, 3> reasons{"connect", "lost", "timeout"};
+    upstream_failures_.Add({{"broker", std::to_string(node_id)}, {"reason", reasons[static_cast<std::size_t>(why)]}}).Increment();
 }
 
 }  // namespace kgate::gateway

@@ -33,9 +33,16 @@ enum class KopQuirk {
     init_producer_id_dropped,  // the broker closed the connection on InitProducerId
 };
 
-// Why a gateway connection to a broker failed: it could not be opened, or the broker closed
-// or broke it while requests were in flight.
-enum class UpstreamFailure { connect, lost };
+// Why a gateway connection to a broker failed: it could not be opened, the broker closed or
+// broke it while requests were in flight, or it did not answer in time (gateway/timeouts/).
+enum class UpstreamFailure { connect, lost, timeout };
+
+// Why a new client connection was closed at once (gateway/limits/).
+enum class ConnectionRefusal { max_connections, max_connections_per_address };
+// Why accepting a connection failed: out of descriptors (EMFILE, ENFILE) or anything else.
+enum class AcceptError { open_files, other };
+// Which timeout closed a client connection (gateway/timeouts/).
+enum class TimeoutKind { idle, slow_frame, upstream_request };
 
 class GatewayMetrics {
 public:
@@ -68,6 +75,11 @@ public:
     void upstream_closed(std::int32_t node_id);
     // A failed gateway connection to a broker (rare: looked up by label each time).
     void upstream_failed(std::int32_t node_id, UpstreamFailure why);
+
+    // Connection limits and timeouts: per connection or per failed accept, never per request.
+    void on_connection_refused(ConnectionRefusal why);
+    void on_accept_error(AcceptError why);
+    void on_timeout(TimeoutKind kind);
 
     // Once per admin API call; `code` is the gRPC status name (OK, NOT_FOUND, ...).
     void on_admin_call(std::string_view method, std::string_view code);
@@ -104,6 +116,9 @@ private:
     prometheus::Family<prometheus::Gauge>& budget_limit_family_;
     prometheus::Family<prometheus::Gauge>& budget_paused_family_;
     prometheus::Family<prometheus::Counter>& budget_pauses_family_;
+    prometheus::Family<prometheus::Counter>& refused_family_;
+    prometheus::Family<prometheus::Counter>& accept_errors_family_;
+    prometheus::Family<prometheus::Counter>& timeouts_family_;
 
     prometheus::Counter& connections_total_;
     std::array<prometheus::Counter*, 6> rejected_{};
@@ -118,6 +133,9 @@ private:
     std::mutex sample_mutex_;  // scrapes may overlap
     std::array<prometheus::Counter*, 2> bytes_{};
     std::array<prometheus::Counter*, 5> kop_quirks_{};
+    std::array<prometheus::Counter*, 2> refused_{};
+    std::array<prometheus::Counter*, 2> accept_errors_{};
+    std::array<prometheus::Counter*, 3> timeouts_{};
 
     std::mutex add_mutex_;  // serializes first-use creation of cached children
     std::vector<std::atomic<prometheus::Counter*>> request_slots_;  // [api_key * kVersionSlots + version]

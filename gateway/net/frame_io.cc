@@ -35,11 +35,15 @@ error_code check_size(std::int32_t size, std::size_t max_size) {
     return {};
 }
 
-// The rest of a frame's body, in the steps `gate` allows.
-awaitable<error_code> read_body_gated(tcp::socket& socket, FrameBuffer& frame, std::size_t got, BodyReadGate& gate) {
+// The rest of a frame's body, in the steps `gate` allows. Time the gate makes it wait is kgate's
+// doing, not the client's: the slow-frame clock does not count it.
+awaitable<error_code> read_body_gated(tcp::socket& socket, FrameBuffer& frame, std::size_t got, BodyReadGate& gate,
+                                      FrameClock* clock) {
     error_code ec;
     while (got < frame.size() && !ec) {
+        const auto asked = std::chrono::steady_clock::now();
         const std::size_t allowed = co_await gate.before_read(socket, frame.size() - got);
+        if (clock != nullptr && clock->running) clock->since += std::chrono::steady_clock::now() - asked;
         if (allowed == 0) {
             ec = asio::error::operation_aborted;
             break;
@@ -67,7 +71,13 @@ awaitable<error_code> read_frame(tcp::socket& socket, std::vector<std::byte>& fr
 }
 
 awaitable<error_code> read_frame(tcp::socket& socket, ReadBuffer& buffer, FrameBuffer& frame, const std::size_t& max_size,
-                                 BodyReadGate* gate) {
+                                 FrameClock* clock, BodyReadGate* gate) {
+    struct StopOnExit {
+        FrameClock* clock;
+        ~StopOnExit() {
+            if (clock != nullptr) clock->stop();
+        }
+    } stop_on_exit{clock};
     auto& b = buffer;
     if (!b.bytes || (b.grow && b.begin == b.end)) {
         b.capacity = b.bytes ? ReadBuffer::kCapacity : ReadBuffer::kInitial;
@@ -88,6 +98,7 @@ awaitable<error_code> read_frame(tcp::socket& socket, ReadBuffer& buffer, FrameB
             b.end -= b.begin;
             b.begin = 0;
         }
+        if (clock != nullptr && b.end > b.begin) clock->start();  // part of a size prefix is in
         const auto n = co_await socket.async_read_some(asio::buffer(b.bytes.get() + b.end, b.capacity - b.end), with_ec(ec));
         if (ec) co_return ec;
         b.end += n;
@@ -101,9 +112,13 @@ awaitable<error_code> read_frame(tcp::socket& socket, ReadBuffer& buffer, FrameB
     if (buffered > 0) std::memcpy(frame.data(), b.bytes.get() + b.begin, buffered);
     b.begin += buffered;
     if (b.begin == b.end) b.begin = b.end = 0;
+    if (buffered < frame.size() && clock != nullptr) {
+        clock->start();
+        clock->size = frame.size();
+    }
     if (gate != nullptr) {
         if (buffered > 0) gate->took_buffered(buffered);
-        if (buffered < frame.size()) co_return co_await read_body_gated(socket, frame, buffered, *gate);
+        if (buffered < frame.size()) co_return co_await read_body_gated(socket, frame, buffered, *gate, clock);
         gate->frame_done();
         co_return ec;
     }

@@ -7,6 +7,7 @@
 
 #include "gateway/net/asio.h"
 #include "gateway/net/frame_buffer.h"
+#include "gateway/net/frame_clock.h"
 
 namespace kgate::gateway {
 
@@ -49,10 +50,11 @@ protected:
 
 // As read_frame above, through `buffer`; every read of one socket must then go through it.
 // `max_size` is read when the size prefix has arrived (the limit may change while the read
-// waits for it: a client's SASL authentication answered meanwhile). With a `gate`, the body is
-// read in steps the gate allows.
+// waits for it: a client's SASL authentication answered meanwhile). `clock`, when given, runs
+// while part of the frame is in and the rest is awaited. With a `gate`, the body is read in
+// steps the gate allows.
 awaitable<error_code> read_frame(tcp::socket& socket, ReadBuffer& buffer, FrameBuffer& frame, const std::size_t& max_size,
-                                 BodyReadGate* gate = nullptr);
+                                 FrameClock* clock = nullptr, BodyReadGate* gate = nullptr);
 
 // True when the peer has finished sending (its FIN arrived, or the socket failed) and the bytes
 // still unread on `socket` are fewer than `remaining`: the frame can never complete. Known

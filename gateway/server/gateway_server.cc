@@ -2,17 +2,20 @@
 
 #include <csignal>
 #include <functional>
+#include <utility>
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "gateway/limits/open_files.h"
 #include "gateway/session/client_session.h"
 
 namespace kgate::gateway {
 namespace {
 
-awaitable<void> serve_connection(tcp::socket socket, ListenerTarget target, SessionServices& services, Worker& worker,
-                                 GatewayMetrics& metrics) {
+// `slot` holds the connection's place in the limits until the coroutine ends.
+awaitable<void> serve_connection(tcp::socket socket, [[maybe_unused]] ConnectionSlot slot, ListenerTarget target,
+                                 SessionServices& services, Worker& worker, GatewayMetrics& metrics) {
     const std::string listener = GatewayMetrics::listener_label(target.bootstrap, target.node_id);
     metrics.connection_opened(listener);
     ClientSession session(std::move(socket), target, services);
@@ -33,7 +36,9 @@ GatewayServer::GatewayServer(GatewayConfig config)
       workers_(config_.workers),
       routing_(config_, RouteStore(config_.state_dir)),
       services_{config_, routing_, cluster_, metrics_},
-      discovery_(config_, routing_, cluster_) {}
+      discovery_(config_, routing_, cluster_) {
+    limits_.on_release([this] { accept_pause_.wake(); });
+}
 
 bool GatewayServer::open_broker_listener(std::uint16_t port, std::int32_t node_id, std::string& error) {
     return open_listener(port, ListenerTarget{false, node_id}, error);
@@ -82,6 +87,9 @@ void GatewayServer::close_broker_listener(std::uint16_t port) {
 }
 
 awaitable<void> GatewayServer::accept_loop(tcp::acceptor& acceptor, ListenerTarget target) {
+    error_code port_ec;
+    const std::uint16_t port = acceptor.local_endpoint(port_ec).port();
+    std::uint64_t failures = 0;  // in a row
     for (;;) {
         Worker& worker = workers_.next();
         error_code ec;
@@ -89,13 +97,17 @@ awaitable<void> GatewayServer::accept_loop(tcp::acceptor& acceptor, ListenerTarg
         if (ec == asio::error::operation_aborted || !acceptor.is_open()) co_return;
         if (ec) {
             // Out of file descriptors and the like: back off instead of spinning.
-            spdlog::warn("accept on port {}: {}", acceptor.local_endpoint(ec).port(), ec.message());
-            asio::steady_timer pause(control_, std::chrono::milliseconds(100));
-            co_await pause.async_wait(with_ec(ec));
+            ++failures;
+            accept_pause_.failed(port, ec);
+            co_await accept_pause_.pause();
             continue;
         }
+        if (failures > 0) accept_pause_.recovered(port, std::exchange(failures, 0));
+        auto slot = admit_or_close(limits_, control_, socket, port, metrics_);
+        if (!slot) continue;
         socket.set_option(tcp::no_delay(true), ec);
-        asio::co_spawn(worker.context, serve_connection(std::move(socket), target, services_, worker, metrics_), asio::detached);
+        asio::co_spawn(worker.context, serve_connection(std::move(socket), std::move(*slot), target, services_, worker, metrics_),
+                       asio::detached);
     }
 }
 
@@ -212,7 +224,9 @@ int GatewayServer::run() {
     std::string upstream;
     for (const auto& u : config_.upstream) upstream += (upstream.empty() ? "" : ",") + u.to_string();
     spdlog::info("kgate starting: upstream {}, {} workers", upstream, config_.workers);
+    if (const auto warning = open_files_warning(config_.max_connections, open_files_limit())) spdlog::warn("{}", *warning);
     control_.run();
+    limits_.stop_releases();
     // signal_set's destructor restores the default actions: a late signal would then end
     // the process with 143 instead of the clean exit that is under way.
     std::signal(SIGINT, SIG_IGN);

@@ -8,6 +8,8 @@
 #include "gateway/config/gateway_config.h"
 #include "gateway/control/gateway_control.h"
 #include "gateway/http/http_server.h"
+#include "gateway/limits/accept_pause.h"
+#include "gateway/limits/connection_limits.h"
 #include "gateway/metrics/gateway_metrics.h"
 #include "gateway/net/asio.h"
 #include "gateway/routing/routing_table.h"
@@ -69,6 +71,8 @@ private:
     awaitable<void> finish_shutdown();
 
     GatewayConfig config_;
+    // Before the workers, so it outlives connections a stopped worker destroys unfinished.
+    ConnectionLimits limits_{config_.max_connections, config_.max_connections_per_address};
     // Workers are declared first so they are destroyed last: the control loop's pending
     // accepts hold sockets that belong to worker contexts.
     WorkerPool workers_;
@@ -81,6 +85,7 @@ private:
     GatewayMetrics metrics_;
     // After control_, so it is destroyed first: its acceptor belongs to the control loop.
     HttpServer http_{control_, [this] { return http_context(); }};
+    AcceptPause accept_pause_{control_, metrics_};
     std::atomic<bool> listening_{false};  // on_ready() opened the listeners
 
     std::mutex listeners_mutex_;

@@ -14,6 +14,7 @@
 #include "gateway/rewrite/response_rewriter.h"
 #include "gateway/routing/own_address.h"
 #include "gateway/static_map/cluster_view_wait.h"
+#include "gateway/timeouts/request_timeout.h"
 #include "gateway/upstream/bootstrap_candidates.h"
 #include "gateway/upstream/connect.h"
 #include "protocol/codec/api_table.h"
@@ -84,6 +85,7 @@ ClientSession::ClientSession(tcp::socket client, ListenerTarget target, SessionS
       listener_port_(local_port(client_)),
       writer_wake_(client_.get_executor()),
       reader_wake_(client_.get_executor()),
+      deadline_timer_(client_.get_executor()),
       request_bytes_(services.request_budget, id_, client_.get_executor()),
       response_bytes_(services.response_budget, id_, client_.get_executor()),
       pre_auth_(services.sasl_routes, services.config.pre_auth_max_frame_size, services.config.max_frame_size) {
@@ -96,7 +98,7 @@ awaitable<void> ClientSession::run() {
     if (connected) connected = co_await cluster_view_known();
     if (connected) {
         spdlog::debug("conn {} from {}: upstream {}", id_, peer_, upstream_name_);
-        co_await (read_requests() && write_responses());
+        co_await (read_requests() && write_responses() && watch_timeouts());
     }
     close("done");
     services_.active_sessions.fetch_sub(1);
@@ -154,7 +156,8 @@ awaitable<bool> ClientSession::connect_upstream() {
         }
         upstream_ = tcp::socket(client_.get_executor());
         if (auto ec = co_await connect_with_timeout(upstream_, c.address, config.connect_timeout)) {
-            spdlog::warn("conn {} from {}: upstream {}: {}", id_, peer_, c.address.to_string(), ec.message());
+            // Rate-limited: a broker down or kgate out of descriptors fails every client at once.
+            upstream_failure_log().warn(fmt::format("conn {} from {}: upstream {}: {}", id_, peer_, c.address.to_string(), ec.message()));
             services_.metrics.upstream_failed(c.node_id, UpstreamFailure::connect);
             continue;
         }
@@ -178,6 +181,53 @@ awaitable<bool> ClientSession::cluster_view_known() {
     co_return false;
 }
 
+awaitable<void> ClientSession::watch_timeouts() {
+    const auto settings = TimeoutSettings::from(services_.config);
+    if (!settings.any()) co_return;
+    SessionTimeouts timeouts(settings, std::chrono::steady_clock::now());
+    while (!closed_) {
+        deadline_timer_.expires_at(timeouts.next_check());
+        error_code ec;
+        co_await deadline_timer_.async_wait(with_ec(ec));
+        if (closed_) break;
+        if (const auto expired = timeouts.check(activity(), std::chrono::steady_clock::now())) {
+            timed_out(*expired, settings);
+            break;
+        }
+    }
+}
+
+SessionActivity ClientSession::activity() const {
+    SessionActivity a;
+    a.bytes_from_client = bytes_from_client_;
+    a.frame = client_frame_;
+    a.in_flight = !inflight_.empty();
+    if (a.in_flight && inflight_.front().kind != InFlight::Kind::local && !writing_to_client_) {
+        a.awaiting_broker = true;
+        a.waiting_since = std::max(inflight_.front().sent, last_answer_);
+        a.own_timeout_ms = inflight_.front().own_timeout_ms;
+    }
+    return a;
+}
+
+void ClientSession::timed_out(const Expiry& expiry, const TimeoutSettings& settings) {
+    services_.metrics.on_timeout(expiry.kind);
+    const auto why = describe(expiry, settings);
+    if (expiry.kind == TimeoutKind::idle) {
+        spdlog::debug("conn {} from {}: {}; closing the connection", id_, peer_, why);
+    } else if (expiry.kind == TimeoutKind::slow_frame) {
+        timeouts_log().warn(fmt::format("conn {} from {}: {}; closing the connection", id_, peer_, why));
+    } else {
+        const auto& head = inflight_.front();
+        const auto* api = protocol::find_api(head.api_key);
+        timeouts_log().warn(fmt::format("conn {} from {}: broker {} ({}) sent {} v{} (correlation id {}) {}; closing both connections",
+                                        id_, peer_, upstream_node_, upstream_name_, api != nullptr ? api->name : "request",
+                                        head.api_version, head.correlation_id, why));
+        services_.metrics.upstream_failed(upstream_node_, UpstreamFailure::timeout);
+    }
+    close("timeout");
+}
+
 awaitable<void> ClientSession::wait(asio::steady_timer& timer) {
     timer.expires_at(asio::steady_timer::time_point::max());
     error_code ec;
@@ -196,6 +246,7 @@ void ClientSession::close(std::string_view why) {
     upstream_counted_ = false;
     wake(writer_wake_);
     wake(reader_wake_);
+    wake(deadline_timer_);
     request_bytes_.stop();
     response_bytes_.stop();
 }
@@ -246,6 +297,7 @@ bool ClientSession::admit_request(std::span<const std::byte> frame, InFlight& en
             return false;
         }
         if (prefix->api_key == kProduce) expect_response = std::get<msg::ProduceRequest>(decoded->body).acks != 0;
+        entry.own_timeout_ms = own_timeout_ms(decoded->body);
         if (!decoded->trailing.empty()) note_trailing_bytes(Direction::client_to_broker, *api, prefix->api_version, decoded->trailing.size());
         if (kop()) {
             if (auto upgraded = upgrade_for_kop(*decoded, cluster_.get().advertised)) {
@@ -312,7 +364,7 @@ awaitable<void> ClientSession::read_requests() {
         }
         while (inflight_.size() >= config.max_inflight && !closed_) co_await wait(reader_wake_);
         if (closed_) break;
-        if (auto ec = co_await read_frame(client_, client_in_, frame, pre_auth_.frame_limit(), &request_bytes_)) {
+        if (auto ec = co_await read_frame(client_, client_in_, frame, pre_auth_.frame_limit(), &client_frame_, &request_bytes_)) {
             if (ec.category() == frame_category()) refuse_frame(ec);
             break;  // end of stream, a reset, or drain()'s cancel
         }
@@ -562,7 +614,7 @@ awaitable<void> ClientSession::write_responses() {
         InFlight& entry = inflight_.front();
         if (entry.kind == InFlight::Kind::local) {
             queue_for_client(std::move(entry.local_frame), out);
-        } else if (auto ec = co_await read_frame(upstream_, upstream_in_, frame, config.max_frame_size, &response_bytes_)) {
+        } else if (auto ec = co_await read_frame(upstream_, upstream_in_, frame, config.max_frame_size, nullptr, &response_bytes_)) {
             spdlog::info("conn {} from {}: upstream {} closed: {}", id_, peer_, upstream_name_, ec.message());
             if (kop() && entry.api_key == kInitProducerId) {
                 services_.coordinator_notice.init_producer_id_dropped(services_.metrics, upstream_name_, upstream_node_);
@@ -574,9 +626,13 @@ awaitable<void> ClientSession::write_responses() {
         }
         if (!ok) break;
         inflight_.pop_front();
+        last_answer_ = std::chrono::steady_clock::now();  // the next request's wait starts now (or after the write)
         wake(reader_wake_);
         if (next_answer_ready() && out.bytes() < kFlushBytes && out.frames() < kFlushFrames) continue;
+        writing_to_client_ = true;  // the broker is not waited on meanwhile: kgate does not read it
         if (auto ec = co_await out.write_to(client_)) ok = false;
+        writing_to_client_ = false;
+        last_answer_ = std::chrono::steady_clock::now();
         response_bytes_.hand_on_all();  // every answer read so far was written (or replaced)
     }
     // Answers queued before a failure are still the client's: a refused response ends the

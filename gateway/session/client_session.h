@@ -22,6 +22,7 @@
 #include "gateway/net/frame_io.h"
 #include "gateway/session/routing_address_mapper.h"
 #include "gateway/session/session_services.h"
+#include "gateway/timeouts/session_timeouts.h"
 #include "protocol/codec/frame_codec.h"
 
 namespace kgate::gateway {
@@ -59,6 +60,7 @@ private:
         // The version the broker was asked at, when kgate asked another way (gateway/kop/).
         std::int16_t upstream_version = -1;
         std::chrono::steady_clock::time_point sent;  // for the upstream latency metric
+        std::int32_t own_timeout_ms = -1;  // what the request allows the broker (gateway/timeouts/); -1: none
         std::vector<std::byte> local_frame;  // Kind::local: the answer, ready to send
     };
 
@@ -94,6 +96,11 @@ private:
     void note_trailing_bytes(Direction direction, const protocol::ApiInfo& api, std::int16_t version, std::size_t n);
     void count_spliced(const InFlight& entry, const SplicedMetadata& spliced);
 
+    // The session's one timer for its timeouts (gateway/timeouts/): closes it when one expires.
+    awaitable<void> watch_timeouts();
+    SessionActivity activity() const;
+    void timed_out(const Expiry& expiry, const TimeoutSettings& settings);
+
     awaitable<void> wait(asio::steady_timer& timer);
     static void wake(asio::steady_timer& timer) { timer.cancel(); }
     void close(std::string_view why);
@@ -126,6 +133,10 @@ private:
     std::deque<InFlight> inflight_;
     asio::steady_timer writer_wake_;
     asio::steady_timer reader_wake_;
+    asio::steady_timer deadline_timer_;
+    FrameClock client_frame_;  // a client frame on its way in
+    std::chrono::steady_clock::time_point last_answer_{};  // the latest answer from the broker, or its write to the client
+    bool writing_to_client_ = false;  // answers being written: the next one is not awaited from the broker yet
     bool reader_done_ = false;
     bool closed_ = false;
     bool draining_ = false;

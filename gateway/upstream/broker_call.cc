@@ -8,7 +8,8 @@ namespace kgate::gateway {
 
 awaitable<std::optional<protocol::DecodedResponse>> call_broker(tcp::socket& socket, const protocol::messages::AnyRequest& body,
                                                                 std::int16_t version, std::int32_t correlation_id,
-                                                                std::size_t max_frame_size, std::string& error) {
+                                                                std::size_t max_frame_size, std::string& error,
+                                                                std::vector<std::byte>* frame_out) {
     const std::int16_t api_key = std::visit([](const auto& m) { return std::decay_t<decltype(m)>::api_key; }, body);
     const auto* api = protocol::find_api(api_key);
     protocol::DecodedRequest request{{}, protocol::request_header_version(*api, version), body, {}};
@@ -39,8 +40,8 @@ awaitable<std::optional<protocol::DecodedResponse>> call_broker(tcp::socket& soc
         error = fmt::format("{} response has correlation id {}, expected {}", api->name, decoded->header.correlation_id, correlation_id);
         co_return std::nullopt;
     }
-    // The decoded body may view into `frame`; the callers here only read fields that are
-    // copied (ints, strings), never bytes, so the frame can go.
+    // The decoded body may view into `frame`: moved out, its bytes stay where they are.
+    if (frame_out) *frame_out = std::move(frame);
     co_return std::move(*decoded);
 }
 

@@ -1,17 +1,40 @@
 #include "gateway/upstream/upstream_sasl.h"
 
 #include <algorithm>
+#include <span>
+#include <string_view>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
 #include "gateway/upstream/broker_call.h"
+#include "gateway/upstream/scram_client.h"
 
 namespace kgate::gateway {
 namespace {
 
 namespace msg = protocol::messages;
 constexpr std::int16_t kUnsupportedSaslMechanism = 33;
+
+std::span<const std::byte> as_bytes(const std::string& s) { return std::as_bytes(std::span<const char>(s.data(), s.size())); }
+std::string_view as_text(protocol::BytesView b) { return {reinterpret_cast<const char*>(b.data()), b.size()}; }
+
+// One SaslAuthenticate round trip; the broker's answer, or nullopt (and `error`, its own words
+// when it refused). `frame` keeps the answer's bytes alive.
+awaitable<std::optional<msg::SaslAuthenticateResponse>> sasl_step(tcp::socket& socket, std::span<const std::byte> bytes,
+                                                                  std::int16_t version, std::int32_t& next_correlation_id,
+                                                                  std::size_t max_frame_size, std::string& error,
+                                                                  std::vector<std::byte>& frame) {
+    msg::SaslAuthenticateRequest authenticate;
+    authenticate.auth_bytes = protocol::BytesView(bytes);
+    const msg::AnyRequest request = authenticate;
+    auto answer = co_await call_broker(socket, request, version, next_correlation_id++, max_frame_size, error, &frame);
+    if (!answer) co_return std::nullopt;
+    auto response = std::get<msg::SaslAuthenticateResponse>(std::move(answer->body));
+    error = authenticate_problem(response);
+    if (!error.empty()) co_return std::nullopt;
+    co_return response;
+}
 
 }  // namespace
 
@@ -74,15 +97,26 @@ awaitable<bool> authenticate_upstream(tcp::socket& socket, const UpstreamSasl& s
     error = handshake_problem(std::get<msg::SaslHandshakeResponse>(answer->body), sasl.mechanism);
     if (!error.empty()) co_return false;
 
-    // The bytes hold the password: they live only for this call.
-    const auto token = plain_auth_bytes(sasl.username, sasl.password);
-    msg::SaslAuthenticateRequest authenticate;
-    authenticate.auth_bytes = protocol::BytesView(std::span<const std::byte>(token));
-    const msg::AnyRequest authenticate_request = authenticate;
-    answer = co_await call_broker(socket, authenticate_request, versions->authenticate, next_correlation_id++, max_frame_size, error);
-    if (!answer) co_return false;
-    error = authenticate_problem(std::get<msg::SaslAuthenticateResponse>(answer->body));
-    co_return error.empty();
+    // PLAIN's single message, or SCRAM's two with the broker's answers between them. The bytes
+    // hold the password or a proof of it: they live only for this call.
+    std::vector<std::byte> frame;  // the broker's last answer, which `auth_bytes` views
+    const auto scram = scram_hash(sasl.mechanism);
+    if (!scram) {
+        const auto token = plain_auth_bytes(sasl.username, sasl.password);
+        co_return (co_await sasl_step(socket, token, versions->authenticate, next_correlation_id, max_frame_size, error, frame))
+            .has_value();
+    }
+    ScramClient client(*scram, sasl.username, sasl.password, scram_nonce());
+    const std::string first_message = client.client_first();
+    const auto first = co_await sasl_step(socket, as_bytes(first_message), versions->authenticate, next_correlation_id,
+                                          max_frame_size, error, frame);
+    if (!first) co_return false;
+    const auto final_message = client.client_final(as_text(first->auth_bytes), error);
+    if (!final_message) co_return false;
+    const auto last = co_await sasl_step(socket, as_bytes(*final_message), versions->authenticate, next_correlation_id,
+                                         max_frame_size, error, frame);
+    if (!last) co_return false;
+    co_return client.server_final_ok(as_text(last->auth_bytes), error);
 }
 
 }  // namespace kgate::gateway

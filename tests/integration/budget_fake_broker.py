@@ -228,7 +228,7 @@ def main():
         pre_auth(gateway, metrics_at, server, problems)
     finally:
         status = server.stop()
-        broker.stop = True
+        broker.close()
     if status != 0:
         problems.append(f"kgate exited with status {status} on SIGTERM")
     if problems:

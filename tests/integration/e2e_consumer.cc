@@ -10,7 +10,9 @@
 #include <vector>
 
 #include "e2e_client.h"
+#include "e2e_latency_log.h"
 #include "e2e_options.h"
+#include "e2e_payload.h"
 #include "e2e_verifier.h"
 
 namespace kgate::e2e {
@@ -111,7 +113,18 @@ struct Member {
   std::string first_consume_error;  // written by the member's thread only, read after join
 };
 
-void consume_loop(const Options& o, int index, Member& m, Verifier& verifier, const std::atomic<std::int64_t>& stop_at_ms) {
+// End to end: from the record's CreateTime (set by the producing client, in milliseconds) to
+// now. Only this run's records count; the id is what the soak matches against the producer's.
+void log_latency(const Options& o, LatencyLog& log, const RdKafka::Message& msg, std::string_view value) {
+  if (!log.enabled()) return;
+  const auto payload = decode_payload(value);
+  const auto ts = msg.timestamp();
+  if (!payload || payload->run_id != o.run_id || ts.type != RdKafka::MessageTimestamp::MSG_TIMESTAMP_CREATE_TIME) return;
+  log.record(payload->id, (unix_ms() - ts.timestamp) * 1000);
+}
+
+void consume_loop(const Options& o, int index, Member& m, Verifier& verifier, LatencyLog& latency,
+                  const std::atomic<std::int64_t>& stop_at_ms) {
   auto conf = make_conf({{"bootstrap.servers", o.bootstrap},
                          {"client.id", "kgate-e2e-" + o.label + "-" + std::to_string(index)},
                          {"group.id", o.group},
@@ -139,6 +152,7 @@ void consume_loop(const Options& o, int index, Member& m, Verifier& verifier, co
       const std::string_view key = msg->key() != nullptr ? std::string_view(*msg->key()) : std::string_view();
       const std::string_view value(static_cast<const char*>(msg->payload()), msg->len());
       verifier.record(index, msg->partition(), msg->offset(), key, value);
+      log_latency(o, latency, *msg, value);
     } else if (msg->err() != RdKafka::ERR__TIMED_OUT && msg->err() != RdKafka::ERR__PARTITION_EOF) {
       if (m.consume_errors++ == 0) m.first_consume_error = msg->errstr();
     }
@@ -153,6 +167,7 @@ int run_consume(const Options& o) {
   const auto deadline = start + std::chrono::seconds(o.timeout_s);
   Verifier verifier(o.run_id, o.expect, o.consumers, o.expect_foreign, o.max_duplicates);
   GroupBarrier barrier(o.consumers);
+  LatencyLog latency(o.latency_log);
   std::vector<std::unique_ptr<Member>> members;
   std::atomic<std::int64_t> stop_at_ms{to_ms(deadline)};
   std::vector<std::jthread> threads;
@@ -162,7 +177,7 @@ int run_consume(const Options& o) {
   for (int i = 0; i < o.consumers; ++i) {
     threads.emplace_back([&, i] {
       try {
-        consume_loop(o, i, *members[static_cast<std::size_t>(i)], verifier, stop_at_ms);
+        consume_loop(o, i, *members[static_cast<std::size_t>(i)], verifier, latency, stop_at_ms);
       } catch (const std::exception& e) {
         thread_errors[static_cast<std::size_t>(i)] = e.what();
         verifier.give_up();

@@ -43,7 +43,7 @@ void print_usage() {
                "usage: kgate-e2e version\n"
                "       kgate-e2e produce|txn-produce|consume --bootstrap HOST:PORT --run-id ID\n"
                "         --gateway-ports FROM-TO --upstream HOST:PORT[,...] [--topic T]\n"
-               "         [--label L] [--timeout-s S]\n"
+               "         [--label L] [--timeout-s S] [--latency-log FILE]\n"
                "  produce: --count N [--keys K] [--duration-ms D] [--strict] [--started-file F]\n"
                "  txn-produce: --count N [--batch B] [--abort-every K] [--keys K]\n"
                "  consume: --group G --expect N [--consumers C] [--isolation read_committed]\n"
@@ -79,12 +79,13 @@ std::optional<Options> parse_options(int argc, char** argv, std::string& error) 
     else if (arg == "--run-id") o.run_id = value;
     else if (arg == "--group") o.group = value;
     else if (arg == "--started-file") o.started_file = value;
+    else if (arg == "--latency-log") o.latency_log = value;
     else if (arg == "--gateway-ports") ok = parse_port_range(value, o.gateway_first, o.gateway_last);
     else if (arg == "--upstream") o.upstream = split_list(value);
-    else if (arg == "--timeout-s") ok = parse_int(value, 1, 3600, o.timeout_s);
+    else if (arg == "--timeout-s") ok = parse_int(value, 1, 4 * 3600, o.timeout_s);  // the soak runs an hour
     else if (arg == "--count") ok = parse_int(value, 1, 10'000'000, o.count);
     else if (arg == "--keys") ok = parse_int(value, 1, 100'000, o.keys);
-    else if (arg == "--duration-ms") ok = parse_int(value, 0, 3'600'000, o.duration_ms);
+    else if (arg == "--duration-ms") ok = parse_int(value, 0, 4 * 3'600'000, o.duration_ms);
     else if (arg == "--consumers") ok = parse_int(value, 1, 16, o.consumers);
     else if (arg == "--expect") ok = parse_int(value, 1, 10'000'000, o.expect);
     else if (arg == "--batch") ok = parse_int(value, 1, 100'000, o.batch);
@@ -109,6 +110,9 @@ std::optional<Options> parse_options(int argc, char** argv, std::string& error) 
     return std::nullopt;
   }
   if (o.command != "consume" && o.count == 0) error = o.command + " needs --count";
+  if (o.command == "txn-produce" && !o.latency_log.empty()) error = "--latency-log is for produce and consume";
+  // Produce latency runs from each message's due time, which only a paced run has.
+  if (o.command == "produce" && !o.latency_log.empty() && o.duration_ms == 0) error = "--latency-log needs --duration-ms";
   if (o.command == "consume" && (o.group.empty() || o.expect == 0)) error = "consume needs --group and --expect";
   if (!error.empty()) return std::nullopt;
   if (o.label.empty()) o.label = o.command;

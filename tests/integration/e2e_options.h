@@ -18,6 +18,7 @@ struct Options {
   std::uint16_t gateway_last = 0;
   std::set<std::string> upstream;   // mock broker addresses a client must never see
   int timeout_s = 60;
+  std::string latency_log;        // per-record latency lines (e2e_latency_log.h); empty: none
 
   // produce
   int count = 0;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <set>
 #include <stdexcept>
@@ -9,6 +10,7 @@
 #include <vector>
 
 #include "e2e_client.h"
+#include "e2e_latency_log.h"
 #include "e2e_options.h"
 #include "e2e_payload.h"
 
@@ -17,8 +19,27 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+// Message i of a paced run is due at start + duration * i / count. Its latency runs from that
+// due time, not from when produce() was called, to its acknowledgement: a gateway that stalls
+// the producer is charged for the whole stall (no coordinated omission).
+class AckLatency {
+ public:
+  AckLatency(const Options& o, Clock::time_point start) : log_(o.latency_log), start_(start), o_(o) {}
+  void acknowledged(std::int64_t id) {
+    if (!log_.enabled()) return;
+    const auto due = start_ + std::chrono::milliseconds(static_cast<long long>(o_.duration_ms) * id / o_.count);
+    log_.record(id, std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - due).count());
+  }
+
+ private:
+  LatencyLog log_;
+  Clock::time_point start_;
+  const Options& o_;
+};
+
 class DeliveryCounter : public RdKafka::DeliveryReportCb {
  public:
+  explicit DeliveryCounter(AckLatency& latency) : latency_(latency) {}
   void dr_cb(RdKafka::Message& message) override {
     if (message.err() != RdKafka::ERR_NO_ERROR) {
       if (failed_++ == 0) first_error_ = message.errstr();
@@ -26,6 +47,8 @@ class DeliveryCounter : public RdKafka::DeliveryReportCb {
     }
     ++delivered_;
     partitions_.insert(message.partition());
+    // The message's id travels as its opaque pointer (see run_produce).
+    latency_.acknowledged(reinterpret_cast<std::intptr_t>(message.msg_opaque()));
   }
   // Delivery reports arrive inside poll()/flush() on the producing thread: no lock needed.
   int delivered() const { return delivered_; }
@@ -34,6 +57,7 @@ class DeliveryCounter : public RdKafka::DeliveryReportCb {
   const std::string& first_error() const { return first_error_; }
 
  private:
+  AckLatency& latency_;
   int delivered_ = 0;
   int failed_ = 0;
   std::set<std::int32_t> partitions_;
@@ -68,7 +92,9 @@ int remaining_ms(Clock::time_point until) {
 int run_produce(const Options& o) {
   StatsChecker stats(o);
   ClientEvents events("producer[" + o.label + "]", stats);
-  DeliveryCounter reports;
+  const auto start = Clock::now();
+  AckLatency latency(o, start);
+  DeliveryCounter reports(latency);
   auto conf = make_conf({{"bootstrap.servers", o.bootstrap},
                          {"client.id", "kgate-e2e-" + o.label},
                          {"enable.idempotence", "true"},
@@ -78,7 +104,6 @@ int run_produce(const Options& o) {
   set_callback(*conf, "event_cb", &events);
   auto producer = make_producer(*conf, reports);
 
-  const auto start = Clock::now();
   const auto deadline = start + std::chrono::seconds(o.timeout_s);
   std::vector<std::int64_t> next_seq(static_cast<std::size_t>(o.keys));
   int produced = 0;
@@ -94,7 +119,8 @@ int run_produce(const Options& o) {
     std::string value = encode_payload(p);
     for (;;) {
       const auto err = producer->produce(o.topic, RdKafka::Topic::PARTITION_UA, RdKafka::Producer::RK_MSG_COPY,
-                                         value.data(), value.size(), key.data(), key.size(), 0, nullptr);
+                                         value.data(), value.size(), key.data(), key.size(), 0,
+                                         reinterpret_cast<void*>(static_cast<std::intptr_t>(p.id)));
       if (err == RdKafka::ERR_NO_ERROR) break;
       if (err != RdKafka::ERR__QUEUE_FULL || Clock::now() >= deadline) {
         produce_error = RdKafka::err2str(err);

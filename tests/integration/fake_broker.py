@@ -1,8 +1,6 @@
 """A fake Kafka broker on 127.0.0.1 for tests that need answers no real broker gives on cue
 (stdlib only). Subclasses say what to answer; each connection is served on its own thread."""
-import socket
 import struct
-import threading
 
 import kafka_wire as kw
 
@@ -27,30 +25,20 @@ def metadata_v1_body(node_id, port):
 
 
 class FakeBroker:
-    """Listens on an ephemeral loopback port until `stop` is set. answer(api_key, version, body)
+    """Listens on an ephemeral loopback port until close(). answer(api_key, version, body)
     returns the response body, or None to close the connection without answering."""
 
     def __init__(self, max_request=64 * 1024 * 1024, idle_s=30):
-        self.server = socket.socket()
-        self.server.bind(("127.0.0.1", 0))
-        self.server.listen(64)
-        self.server.settimeout(0.5)
-        self.port = self.server.getsockname()[1]
         self.max_request = max_request
         self.idle_s = idle_s
-        self.stop = False
-        threading.Thread(target=self._accept_loop, daemon=True).start()
+        self.listener = kw.FakeServer(self._serve, backlog=64)
+        self.port = self.listener.port
+
+    def close(self):
+        self.listener.stop = True
 
     def answer(self, api_key, version, body):
         raise NotImplementedError
-
-    def _accept_loop(self):
-        while not self.stop:
-            try:
-                conn, _ = self.server.accept()
-            except socket.timeout:
-                continue
-            threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
 
     def _serve(self, conn):
         conn.settimeout(self.idle_s)

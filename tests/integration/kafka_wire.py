@@ -1,6 +1,7 @@
 """Just enough of the Kafka wire format for the gateway's raw-socket checks (stdlib only)."""
 import socket
 import struct
+import threading
 import time
 
 API_VERSIONS = 18
@@ -16,6 +17,12 @@ def uvarint(n):
         else:
             out.append(b)
             return bytes(out)
+
+
+def string(text):
+    """A classic (int16-length) string."""
+    data = text.encode()
+    return struct.pack(">h", len(data)) + data
 
 
 def frame(payload):
@@ -81,6 +88,15 @@ class Cursor:
                 return result
             shift += 7
 
+    def string(self):
+        """A non-flexible (int16-prefixed) string; None when null."""
+        n = self.take(">h")
+        if n < 0:
+            return None
+        text = self.data[self.pos:self.pos + n].decode()
+        self.pos += n
+        return text
+
     def skip_tagged_fields(self):
         for _ in range(self.uvarint()):
             self.uvarint()
@@ -130,3 +146,29 @@ def read_frame_limited(sock, limit):
     if size < 0 or size > limit:
         raise ValueError(f"implausible frame size {size}")
     return read_exact(sock, size)
+class FakeServer:
+    """A listening socket on 127.0.0.1 (port in `port`) that hands each connection to
+    `serve(conn)` in a thread of its own until `stop` is set. While `accepting` is clear it
+    accepts nothing: with a small backlog the kernel then leaves new connections hanging."""
+
+    def __init__(self, serve, backlog=16):
+        self.server = socket.socket()
+        self.server.bind(("127.0.0.1", 0))
+        self.server.listen(backlog)
+        self.server.settimeout(0.5)
+        self.port = self.server.getsockname()[1]
+        self.serve = serve
+        self.accepting = True
+        self.stop = False
+        threading.Thread(target=self._accept_loop, daemon=True).start()
+
+    def _accept_loop(self):
+        while not self.stop:
+            if not self.accepting:
+                time.sleep(0.05)
+                continue
+            try:
+                conn, _ = self.server.accept()
+            except socket.timeout:
+                continue
+            threading.Thread(target=self.serve, args=(conn,), daemon=True).start()

@@ -16,11 +16,11 @@ import socket
 import struct
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import fake_broker as fb  # noqa: E402
 import kafka_wire as kw  # noqa: E402
 
 INIT_PRODUCER_ID = 22
@@ -34,22 +34,51 @@ def fail(why):
     sys.exit(1)
 
 
-class FakeKop(fb.FakeBroker):
-    """One broker: ApiVersions (v0 body), Metadata v1, InitProducerId dropped."""
+class FakeKop:
+    """One broker at 127.0.0.1:port: ApiVersions (v0 body), Metadata v1, InitProducerId dropped."""
 
     def __init__(self):
-        super().__init__()
+        self.server = socket.socket()
+        self.server.bind(("127.0.0.1", 0))
+        self.server.listen(16)
+        self.server.settimeout(0.5)
+        self.port = self.server.getsockname()[1]
         self.dropped = 0
+        self.stop = False
+        threading.Thread(target=self.accept_loop, daemon=True).start()
 
-    def answer(self, api_key, version, body):
-        if api_key == kw.API_VERSIONS:
-            return fb.api_versions_body(version, [(METADATA, 0, 1), (kw.API_VERSIONS, 0, 0), (INIT_PRODUCER_ID, 0, 1)])
-        if api_key == METADATA and version == 1:
-            return fb.metadata_v1_body(NODE_ID, self.port)
-        # KoP without its transaction coordinator: no answer, the connection closed.
-        if api_key == INIT_PRODUCER_ID:
-            self.dropped += 1
-        return None
+    def accept_loop(self):
+        while not self.stop:
+            try:
+                conn, _ = self.server.accept()
+            except socket.timeout:
+                continue
+            threading.Thread(target=self.serve, args=(conn,), daemon=True).start()
+
+    def serve(self, conn):
+        conn.settimeout(30)
+        with conn:
+            while True:
+                try:
+                    request = kw.read_frame(conn)
+                except (EOFError, OSError):
+                    return
+                api_key, version, correlation = struct.unpack_from(">hhi", request)
+                header = struct.pack(">i", correlation)
+                if api_key == kw.API_VERSIONS:
+                    if version != 0:  # as KIP-511 says: a v0 body, so kgate asks again at v0
+                        body = struct.pack(">hi", kw.UNSUPPORTED_VERSION, 1) + struct.pack(">hhh", 18, 0, 0)
+                    else:
+                        keys = [(METADATA, 0, 1), (kw.API_VERSIONS, 0, 0), (INIT_PRODUCER_ID, 0, 1)]
+                        body = struct.pack(">hi", 0, len(keys)) + b"".join(struct.pack(">hhh", *k) for k in keys)
+                elif api_key == METADATA and version == 1:
+                    body = (struct.pack(">ii", 1, NODE_ID) + kw.string("127.0.0.1") + struct.pack(">ihii", self.port, -1, NODE_ID, 0))
+                else:
+                    # KoP without its transaction coordinator: no answer, the connection closed.
+                    if api_key == INIT_PRODUCER_ID:
+                        self.dropped += 1
+                    return
+                conn.sendall(kw.frame(header + body))
 
 
 def free_port():

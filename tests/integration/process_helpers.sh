@@ -1,6 +1,19 @@
 # Process and port helpers shared by the integration scripts. The sourcing script defines
 # die() (its own prefix) and STOP_WAIT_S.
 
+# require_tools EXECUTABLE... -- COMMAND...: each EXECUTABLE a file that runs, each COMMAND on
+# the PATH; else die() naming the first missing.
+require_tools() {
+  while [[ $# -gt 0 && $1 != -- ]]; do
+    [[ -x $1 ]] || die "$1 is not an executable"
+    shift
+  done
+  [[ $# -gt 0 ]] && shift
+  for tool in "$@"; do
+    command -v "$tool" >/dev/null || die "$tool is not installed"
+  done
+}
+
 alive() { [[ -n $1 ]] && kill -0 "$1" 2>/dev/null; }
 
 # SIGTERM, then SIGKILL if it is still there after STOP_WAIT_S; sets stopped_status to its
@@ -67,4 +80,47 @@ report() {
     echo "FAIL $name ($(elapsed_since "$start") s)"
     failures+=("$name")
   fi
+}
+
+# The end of a suite's run, from its EXIT trap: end_run NAME STATUS stops what is left (the
+# caller's bg_pids, kgate_pid and mock_pid), removes the run directory $run when all passed
+# (kept with KGATE_E2E_KEEP=1), else prints the last lines of kgate.log and mock.log; then exits.
+end_run() {
+  local name=$1 status=$2
+  for pid in "${bg_pids[@]}"; do stop_process "$pid"; done
+  [[ -n $kgate_pid ]] && stop_process "$kgate_pid"
+  [[ -n $mock_pid ]] && stop_process "$mock_pid"
+  if [[ $status -eq 0 ]]; then
+    if [[ ${KGATE_E2E_KEEP:-0} == 1 ]]; then echo "$name: logs kept in $run"; else rm -rf -- "$run"; fi
+  else
+    for log in "$run"/kgate.log "$run"/mock.log; do
+      [[ -s $log ]] || continue
+      echo "---- last lines of $log ----" >&2
+      tail -n 25 "$log" >&2
+    done
+    echo "$name: logs kept in $run" >&2
+  fi
+  exit "$status"
+}
+
+# The last scenario of every suite: report_kgate_stop RUN_DIR LOG... stops the caller's kgate
+# ($kgate_pid, cleared) with SIGTERM and reports it: status 0 and no "critical" line in its
+# logs passes; the summary counts the error and warning lines.
+report_kgate_stop() {
+  local dir=$1 t status=0 out
+  shift
+  out="$dir/stop.out"
+  t=$(date +%s)
+  stop_process "$kgate_pid"
+  kgate_pid=
+  if [[ $stopped_status -ne 0 ]]; then
+    echo "kgate: FAILED exit status $stopped_status after SIGTERM" >"$out"
+    status=1
+  elif grep -qi critical "$@"; then
+    echo "kgate: FAILED log has critical lines: $(grep -hi critical "$@" | head -n 3)" >"$out"
+    status=1
+  else
+    echo "kgate: OK exit status 0 after SIGTERM, no critical lines, $(cat "$@" | grep -c '\[error\]' || true) error and $(cat "$@" | grep -c '\[warning\]' || true) warning lines in its logs" >"$out"
+  fi
+  report "kgate stops cleanly on SIGTERM" "$status" "$t" "$out"
 }

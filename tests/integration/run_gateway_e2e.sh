@@ -54,26 +54,13 @@ bg_pids=()
 failures=()
 started_at=$(date +%s)
 
-# alive, stop_process, wait_until, pick_ports, start_mock_cluster, report.
+# alive, stop_process, wait_until, pick_ports, start_mock_cluster, report, end_run, report_kgate_stop.
 source "$(dirname "${BASH_SOURCE[0]}")/process_helpers.sh"
 
 cleanup() {
   local status=$?
   trap - EXIT INT TERM
-  for pid in "${bg_pids[@]}"; do stop_process "$pid"; done
-  [[ -n $kgate_pid ]] && stop_process "$kgate_pid"
-  [[ -n $mock_pid ]] && stop_process "$mock_pid"
-  if [[ $status -eq 0 ]]; then
-    if [[ ${KGATE_E2E_KEEP:-0} == 1 ]]; then echo "gateway_e2e: logs kept in $run"; else rm -rf -- "$run"; fi
-  else
-    for log in "$run"/kgate.log "$run"/mock.log; do
-      [[ -s $log ]] || continue
-      echo "---- last lines of $log ----" >&2
-      tail -n 25 "$log" >&2
-    done
-    echo "gateway_e2e: logs kept in $run" >&2
-  fi
-  exit "$status"
+  end_run gateway_e2e "$status"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -196,21 +183,7 @@ bg_pids=()
 report "e. bad input closed by kgate, healthy producer unharmed" "$status" "$t" "$run/e.bad.err" "$run/e.bad" "$run/e.produce"
 
 # ---- shutdown ----
-t=$(date +%s)
-status=0
-stop_process "$kgate_pid"
-kgate_status=$stopped_status
-kgate_pid=
-if [[ $kgate_status -ne 0 ]]; then
-  echo "kgate: FAILED exit status $kgate_status after SIGTERM" >"$run/stop.out"
-  status=1
-elif grep -qi critical "$run/kgate.log"; then
-  echo "kgate: FAILED log has critical lines: $(grep -i critical "$run/kgate.log" | head -n 3)" >"$run/stop.out"
-  status=1
-else
-  echo "kgate: OK exit status 0 after SIGTERM, no critical lines, $(grep -c '\[error\]' "$run/kgate.log" || true) error and $(grep -c '\[warning\]' "$run/kgate.log" || true) warning lines" >"$run/stop.out"
-fi
-report "kgate stops cleanly on SIGTERM" "$status" "$t" "$run/stop.out"
+report_kgate_stop "$run" "$run/kgate.log"
 stop_process "$mock_pid"
 mock_status=$stopped_status
 mock_pid=

@@ -3,7 +3,9 @@
 usage: report.py RESULTS.jsonl OUT_DIR CLK_TCK MACHINE VERSIONS SKIPPED [BROKERS]
 BROKERS is mock (the default), kafka or kop; for kafka and kop the files are
 table-BROKERS.md and chart-BROKERS.png and every heading names the brokers. Against KoP there is
-no Metadata workload (run.sh says why), so no Metadata table.
+no Metadata workload (run.sh says why), so no Metadata table. A run with --throughput-only has
+only the throughput table: the latency, Metadata and idle-connection ones are left out, and so are
+their panels in the chart.
 Medians over rounds, with the spread (lowest-highest) beside throughput; ratios are to the
 direct path's median in the same run. CPU is the proxy process's user+system time from
 /proc/PID/stat; peak RSS is VmHWM from /proc/PID/status.
@@ -76,14 +78,15 @@ def main():
 
     max_rows = pick(rows, "latency-max", "direct")
     max_rate = statistics.median(r["result"]["achieved_per_s"] for r in max_rows) if max_rows else 0
-    add("")
-    # The latency client against Kafka: at most 5 requests in flight per connection (run.sh says why).
-    capped = "" if brokers == "mock" else ", at most 5 requests in flight"
-    add(f"### Produce latency at fixed rates{where} (from each record's scheduled send time{capped}; direct maximum {max_rate:,.0f} records/s)")
-    add("")
-    add("| target | load | records/s | p50 us | p99 us | p99.9 us | added p99 us |")
-    add("|---|---:|---:|---:|---:|---:|---:|")
-    loads = sorted({int(r["workload"].split("-")[1]) for r in rows if r["workload"].startswith("latency-") and r["workload"] != "latency-max"})
+    loads = sorted({int(r["workload"].split("-")[1]) for r in rows + failed if r["workload"].startswith("latency-") and r["workload"] != "latency-max"})
+    if loads:
+        add("")
+        # The latency client against Kafka: at most 5 requests in flight per connection (run.sh says why).
+        capped = "" if brokers == "mock" else ", at most 5 requests in flight"
+        add(f"### Produce latency at fixed rates{where} (from each record's scheduled send time{capped}; direct maximum {max_rate:,.0f} records/s)")
+        add("")
+        add("| target | load | records/s | p50 us | p99 us | p99.9 us | added p99 us |")
+        add("|---|---:|---:|---:|---:|---:|---:|")
     for load_pct in loads:
         w = f"latency-{load_pct}"
         direct_p99 = median(w, "direct", "p99_us")
@@ -163,6 +166,12 @@ def main():
     draw(chart, targets, f"{out_dir}/chart{suffix}.png", where.lstrip(", "))
 
 
+def not_measured(ax):
+    ax.text(0.5, 0.5, "not measured in this run", ha="center", va="center", transform=ax.transAxes)
+    ax.set_xticks([])
+    ax.set_yticks([])
+
+
 def draw(chart, targets, path, title):
     # scripts/setup installs matplotlib into the tests' virtual environment: run with its Python.
     import matplotlib
@@ -187,17 +196,23 @@ def draw(chart, targets, path, title):
     ax.set_title("Proxy CPU seconds per GB, log scale (lower is better)")
     ax.legend()
     ax = axes[1][0]
-    for t in targets:
-        points = [(load, p99) for load, p99 in chart["latency"].get(t, []) if p99 is not None]
-        if points:
-            ax.plot([p[0] for p in points], [p[1] for p in points], marker="o", label=t)
-    ax.set_yscale("log")
-    ax.set_xlabel("load, % of the direct maximum")
     ax.set_title("Produce p99 latency, us (lower is better)")
-    ax.legend()
+    if any(p99 is not None for points in chart["latency"].values() for _, p99 in points):
+        for t in targets:
+            points = [(load, p99) for load, p99 in chart["latency"].get(t, []) if p99 is not None]
+            if points:
+                ax.plot([p[0] for p in points], [p[1] for p in points], marker="o", label=t)
+        ax.set_yscale("log")
+        ax.set_xlabel("load, % of the direct maximum")
+        ax.legend()
+    else:
+        not_measured(ax)
     ax = axes[1][1]
-    ax.bar(list(chart["idle"].keys()), list(chart["idle"].values()))
     ax.set_title("RSS MiB with the most idle connections (lower is better)")
+    if chart["idle"]:
+        ax.bar(list(chart["idle"].keys()), list(chart["idle"].values()))
+    else:
+        not_measured(ax)
     if title:
         fig.suptitle(title)
     fig.tight_layout()

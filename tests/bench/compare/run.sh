@@ -7,8 +7,13 @@
 # chart.png for the mock brokers, table-kafka.md, results-kafka.jsonl and chart-kafka.png for Kafka,
 # table-kop.md, results-kop.jsonl and chart-kop.png for KoP.
 #
-# Usage: tests/bench/compare/run.sh BUILD_DIR [--short] [--brokers mock|kafka|kop] [--out OUT_DIR]
+# Usage: tests/bench/compare/run.sh BUILD_DIR [--short] [--throughput-only] [--messages N] [--brokers mock|kafka|kop] [--out OUT_DIR]
 #   --short: one round, small counts, 100 and 1,000 idle connections (CI; a few minutes).
+#   --throughput-only: produce and consume only (throughput, CPU per GB, peak RSS), three rounds
+#     even with --short; no latency, Metadata or idle-connection workloads. What scripts/test runs
+#     against KoP by default.
+#   --messages N: records per produce or consume run (default 20,000 with --short, 200,000
+#     without); more makes the CPU-per-GB figures finer (the CPU clock ticks every 10 ms).
 #   --brokers mock (default): librdkafka's mock cluster (kgate-mock-cluster), topics bench (6
 #     partitions) and meta (10,000).
 #   --brokers kafka: the 3-node Apache Kafka KRaft cluster of the e2e tests (tests/e2e/kafka/
@@ -47,16 +52,18 @@ STOP_WAIT_S=10
 source "$repo/tests/integration/process_helpers.sh"
 
 usage() {
-  echo "usage: $0 BUILD_DIR [--short] [--brokers mock|kafka|kop] [--out OUT_DIR]" >&2
+  echo "usage: $0 BUILD_DIR [--short] [--throughput-only] [--messages N] [--brokers mock|kafka|kop] [--out OUT_DIR]" >&2
   exit 2
 }
 [[ $# -ge 1 ]] || usage
 build_dir=$1
 shift
-short=0 brokers=mock out_dir=
+short=0 throughput_only=0 messages_asked= brokers=mock out_dir=
 while [[ $# -gt 0 ]]; do
   case $1 in
     --short) short=1 ;;
+    --throughput-only) throughput_only=1 ;;
+    --messages) [[ $# -ge 2 && $2 =~ ^[1-9][0-9]*$ ]] || usage; messages_asked=$2; shift ;;
     --brokers) [[ $# -ge 2 && ($2 == mock || $2 == kafka || $2 == kop) ]] || usage; brokers=$2; shift ;;
     --out) [[ $# -ge 2 ]] || usage; out_dir=$2; shift ;;
     *) usage ;;
@@ -73,6 +80,10 @@ if ((short)); then
 else
   rounds=3 messages=200000 lat_seconds=5 lat_warmup=1 meta_requests=30 idle_counts=(1000 10000)
 fi
+messages=${messages_asked:-$messages}
+# Throughput alone is quick: three rounds, so each target runs first once (a warm machine favours
+# whoever runs later) and the table's medians and spreads mean something.
+((!throughput_only)) || rounds=3
 size=1024
 run_limit=120  # seconds one client run may take
 lat_loads=(25 50 75)
@@ -226,11 +237,13 @@ map[direct]=
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 # Each start_* sets pid[T], bootstrap[T] and map[T] (the client-side port map, HAProxy only).
+# The idle-connection workload opens up to 10,000 connections from one address: kgate's connection
+# limits (2,000 per address by default) are lifted, as the other proxies have none here.
 start_kgate() {
   local base=$1
   taskset -c 1 "$kgate" serve --upstream "$direct" --listen "127.0.0.1:$base" \
     --broker-ports "$((base + 1))-$((base + 8))" --state-dir "$work/kgate-state" --workers 1 --http-listen off --admin-listen off \
-    >"$work/kgate.log" 2>&1 &
+    --max-connections 0 --max-connections-per-address 0 >"$work/kgate.log" 2>&1 &
   pid[kgate]=$!
   wait_until 30 "${pid[kgate]}" kgate grep -qs "ready:" "$work/kgate.log"
   bootstrap[kgate]="127.0.0.1:$base"
@@ -368,16 +381,17 @@ echo "bench-compare: $rounds round(s), direct $direct, out $out_dir"
 
 # Warm-up, not recorded: connections, the mock's first segments, the JVM's just-in-time compiler.
 # Kafka's and KoP's brokers are JVMs too, just started: warmed before their maximum is taken (below), and
-# with the latency client as well.
+# with the latency client as well. With --throughput-only, as many records as a measured run: every
+# measured consumer then reads records read before, not only those after the first, cold one.
 warm_up() {
-  local t workload
+  local t workload warm_messages=$((throughput_only ? messages : 20000))
   for t in "${targets[@]}"; do
     for workload in produce consume; do
       # shellcheck disable=SC2046  # with_map prints two words or nothing
-      timeout "$((run_limit + 30))" "$throughput_bench" --bootstrap "${bootstrap[$t]}" --topic bench --messages 20000 \
+      timeout "$((run_limit + 30))" "$throughput_bench" --bootstrap "${bootstrap[$t]}" --topic bench --messages "$warm_messages" \
         --size "$size" --mode "$workload" --seconds "$run_limit" $(with_map "$t") >/dev/null 2>>"$work/clients.log" || true
     done
-    if [[ $brokers != mock ]]; then
+    if [[ $brokers != mock ]] && ((!throughput_only)); then
       # shellcheck disable=SC2046
       timeout "$((run_limit + 30))" "$latency_bench" --bootstrap "${bootstrap[$t]}" --topic bench --rate 0 \
         --seconds "$lat_seconds" --warmup 0 "${lat_options[@]}" $(with_map "$t") >/dev/null 2>>"$work/clients.log" || true
@@ -401,16 +415,21 @@ fi
 
 # The latency rates are fractions of what the latency client reaches directly, unthrottled: the
 # median of three tries, so one lucky (or unlucky) moment of a shared machine does not set them.
-max_rates=()
-for try in 1 2 3; do
-  max_out=$(timeout "$((run_limit + 30))" "$latency_bench" --bootstrap "$direct" --topic bench --rate 0 \
-    --seconds "$lat_seconds" --warmup "$lat_warmup" "${lat_options[@]}" 2>>"$work/clients.log") ||
-    fail "latency maximum (direct) failed"
-  record latency-max direct "$try" 0 "$max_out"
-  max_rates+=("$(python3 -c 'import json,sys; print(int(json.loads(sys.argv[1])["achieved_per_s"]))' "$max_out")")
-done
-max_rate=$(printf '%s\n' "${max_rates[@]}" | sort -n | sed -n 2p)
-echo "bench-compare: direct maximum of the latency client: $max_rate records/s (median of ${max_rates[*]})"
+max_rate=0
+if ((throughput_only)); then
+  lat_loads=()
+else
+  max_rates=()
+  for try in 1 2 3; do
+    max_out=$(timeout "$((run_limit + 30))" "$latency_bench" --bootstrap "$direct" --topic bench --rate 0 \
+      --seconds "$lat_seconds" --warmup "$lat_warmup" "${lat_options[@]}" 2>>"$work/clients.log") ||
+      fail "latency maximum (direct) failed"
+    record latency-max direct "$try" 0 "$max_out"
+    max_rates+=("$(python3 -c 'import json,sys; print(int(json.loads(sys.argv[1])["achieved_per_s"]))' "$max_out")")
+  done
+  max_rate=$(printf '%s\n' "${max_rates[@]}" | sort -n | sed -n 2p)
+  echo "bench-compare: direct maximum of the latency client: $max_rate records/s (median of ${max_rates[*]})"
+fi
 
 [[ $brokers != mock ]] || warm_up
 
@@ -425,7 +444,7 @@ for round in $(seq "$rounds"); do
         --messages "$messages" --size "$size" --mode "$workload" --seconds "$run_limit" $(with_map "$t")
     done
   done
-  for load in "${lat_loads[@]}"; do
+  for load in "${lat_loads[@]+"${lat_loads[@]}"}"; do
     for t in "${order[@]}"; do
       # shellcheck disable=SC2046
       run_client "latency-$load" "$t" "$round" "$latency_bench" --bootstrap "${bootstrap[$t]}" --topic bench \
@@ -434,6 +453,7 @@ for round in $(seq "$rounds"); do
   done
   for t in "${order[@]}"; do
     [[ $brokers == kop ]] && break  # no 10,000-partition topic on KoP (see the top)
+    ((!throughput_only)) || break
     # shellcheck disable=SC2046
     run_client metadata "$t" "$round" "$metadata_bench" --bootstrap "${bootstrap[$t]}" --requests "$meta_requests" \
       $(with_map "$t")
@@ -453,7 +473,8 @@ done
 # how many that was.
 max_idle=$(((fd_limit - 300) / 2))
 idle_limit=$((short ? 120 : 150))
-for count in "${idle_counts[@]}"; do
+if ((throughput_only)); then idle_counts=(); fi
+for count in "${idle_counts[@]+"${idle_counts[@]}"}"; do
   n=$((count < max_idle ? count : max_idle))
   for t in "${targets[@]}"; do
     [[ $t == direct ]] && continue

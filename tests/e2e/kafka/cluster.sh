@@ -23,6 +23,10 @@
 #   kafka_client_port N, kafka_advertised N, kafka_log N
 # KAFKA_EXTRA_CONFIG, if set, is appended to every node's server.properties (the benchmark bounds
 # its disk use with it); by default nothing is.
+# KAFKA_SASL_USERS="NAME:PASSWORD ..." makes CLIENT a SASL_PLAINTEXT listener taking PLAIN and
+# SCRAM-SHA-512 for those users, the same password in both (PLAIN users in the listener's JAAS
+# setting, SCRAM credentials written when the storage is formatted). The other listeners stay
+# PLAINTEXT, so the readiness probe and replication need no credentials.
 
 KAFKA_E2E_HOME="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 KAFKA_NODES=3
@@ -63,7 +67,7 @@ controller.quorum.voters=$voters
 controller.listener.names=CONTROLLER
 listeners=CLIENT://127.0.0.1:$(kafka_client_port "$n"),REPLICATION://127.0.0.1:$(kafka_replication_port "$n"),CONTROLLER://127.0.0.1:$(kafka_controller_port "$n")
 advertised.listeners=CLIENT://$(kafka_advertised "$n"),REPLICATION://127.0.0.1:$(kafka_replication_port "$n")
-listener.security.protocol.map=CLIENT:PLAINTEXT,REPLICATION:PLAINTEXT,CONTROLLER:PLAINTEXT
+listener.security.protocol.map=CLIENT:${KAFKA_SASL_USERS:+SASL_}PLAINTEXT,REPLICATION:PLAINTEXT,CONTROLLER:PLAINTEXT
 inter.broker.listener.name=REPLICATION
 log.dirs=$KAFKA_DIR/node-$n/data
 # Topics the producers create on first use: 12 partitions on all three brokers, and a write
@@ -95,20 +99,38 @@ log.cleaner.dedupe.buffer.size=8388608
 log.segment.bytes=8388608
 log.retention.ms=3600000
 PROPS
+  if [[ -n ${KAFKA_SASL_USERS:-} ]]; then kafka_sasl_config >>"$KAFKA_DIR/node-$n/server.properties"; fi
   if [[ -n ${KAFKA_EXTRA_CONFIG:-} ]]; then echo "$KAFKA_EXTRA_CONFIG" >>"$KAFKA_DIR/node-$n/server.properties"; fi
+}
+
+kafka_sasl_config() {
+  local user plain=""
+  for user in $KAFKA_SASL_USERS; do plain+=" user_${user%%:*}=\"${user#*:}\""; done
+  echo "sasl.enabled.mechanisms=PLAIN,SCRAM-SHA-512"
+  echo "listener.name.client.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required$plain;"
+  echo "listener.name.client.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;"
+}
+
+# The SCRAM credentials of KAFKA_SASL_USERS, as StorageTool format's arguments.
+kafka_scram_format_args() {
+  local user
+  for user in ${KAFKA_SASL_USERS:-}; do
+    printf '%s\n' --add-scram "SCRAM-SHA-512=[name=${user%%:*},password=${user#*:}]"
+  done
 }
 
 kafka_cluster_init() {
   KAFKA_DIR=$1 KAFKA_FIRST_PORT=$2 KAFKA_LIBS=$3
   [ -s "$KAFKA_LIBS/kafka_2.13-${KAFKA_VERSION:-4.4.0}.jar" ] || die "no Kafka broker jars in $KAFKA_LIBS (run tests/e2e/kafka/fetch_kafka.sh)"
-  local id n pids=() status=0
+  local id n pids=() status=0 scram=()
   id=$(kafka_new_cluster_id)
+  mapfile -t scram < <(kafka_scram_format_args)
   for ((n = 1; n <= KAFKA_NODES; n++)); do
     mkdir -p "$KAFKA_DIR/node-$n"
     kafka_write_config "$n"
     # One cluster id for all three; formatting writes meta.properties and the bootstrap metadata.
     timeout -s KILL 180 java -Xmx128m -cp "$KAFKA_LIBS/*" -Dlog4j2.configurationFile="$KAFKA_E2E_HOME/log4j2.xml" \
-      kafka.tools.StorageTool format -t "$id" -c "$KAFKA_DIR/node-$n/server.properties" \
+      kafka.tools.StorageTool format -t "$id" -c "$KAFKA_DIR/node-$n/server.properties" "${scram[@]}" \
       >"$KAFKA_DIR/node-$n/format.log" 2>&1 &
     pids+=($!)
   done

@@ -45,10 +45,6 @@ die() {
   exit 1
 }
 
-kafka_libs=$KGATE_CACHE/kafka-broker-$KAFKA_VERSION/libs
-if [[ ! -s $kafka_libs/kafka_2.13-$KAFKA_VERSION.jar ]]; then
-  die "NOT RUN: the Apache Kafka $KAFKA_VERSION broker jars are missing from $kafka_libs; run tests/e2e/kafka/fetch_kafka.sh (scripts/setup does)"
-fi
 for tool in "$kgate" "$e2e"; do
   [[ -x $tool ]] || die "$tool is not an executable"
 done
@@ -68,25 +64,10 @@ source "$here/../../integration/process_helpers.sh"
 KAFKA_PROCESS_LIMIT_S=$PROCESS_LIMIT_S
 source "$here/cluster.sh"
 
-cleanup() {
-  local status=$?
-  trap - EXIT INT TERM
-  for pid in "${bg_pids[@]}"; do stop_process "$pid"; done
-  [[ -n $kgate_pid ]] && stop_process "$kgate_pid"
-  kafka_cluster_stop
-  if [[ $status -eq 0 ]]; then
-    if [[ ${KGATE_E2E_KEEP:-0} == 1 ]]; then echo "kafka_e2e: logs kept in $run"; else rm -rf -- "$run"; fi
-  else
-    for log in "$run"/kgate*.log "$run"/kafka/node-*/broker.log; do
-      [[ -s $log ]] || continue
-      echo "---- last lines of $log ----" >&2
-      tail -n 15 "$log" >&2
-    done
-    echo "kafka_e2e: logs kept in $run" >&2
-  fi
-  exit "$status"
-}
-trap cleanup EXIT
+# shellcheck source=tests/e2e/kafka/kafka_e2e_common.sh
+source "$here/kafka_e2e_common.sh"
+trap 'kafka_e2e_cleanup kafka_e2e' EXIT
+kafka_libs_or_die
 trap 'exit 130' INT TERM
 
 # The librdkafka clients run on the newest librdkafka the project pins (current_librdkafka.sh).
@@ -110,25 +91,13 @@ kafka_cluster_start "$CLUSTER_WAIT_S"
 echo "kafka_e2e: cluster formatted and up in $(elapsed_since "$t") s"
 
 # What no client may ever be told: the advertised names and every port a broker listens on.
-hidden=()
-for n in 1 2 3; do
-  hidden+=("$(kafka_advertised "$n")" "127.0.0.1:$(kafka_client_port "$n")"
-           "127.0.0.1:$(kafka_replication_port "$n")" "127.0.0.1:$(kafka_controller_port "$n")")
-done
+kafka_hidden_addresses
 hidden_list=$(IFS=,; echo "${hidden[*]}")
 
 # ---- kgate: the brokers' advertised names do not resolve, so it reaches each node by an override ----
 {
-  echo "upstream: [127.0.0.1:$(kafka_client_port 1), 127.0.0.1:$(kafka_client_port 2), 127.0.0.1:$(kafka_client_port 3)]"
-  echo "listen: $gateway"
-  echo "broker-ports: $gateway_first-$gateway_last"
-  echo "state-dir: $run/kgate-state"
+  kafka_kgate_yaml "$gateway" "$gateway_first-$gateway_last"
   echo "http-listen: $http"
-  echo "overrides:"
-  for n in 1 2 3; do
-    echo "  - node-id: $n"
-    echo "    upstream: 127.0.0.1:$(kafka_client_port "$n")"
-  done
 } >"$run/kgate.yaml"
 # start_kgate LOG: kgate with that configuration (and its state directory), ready for clients.
 start_kgate() {
@@ -296,21 +265,7 @@ report "6. kgate restarted on its state while $restart_count idempotent messages
   "$run/6.restart" "$run/6.produce" "$run/6.consume" "$run/6.kcat.summary"
 
 # ---- shutdown ----
-t=$(date +%s)
-status=0
-stop_process "$kgate_pid"
-kgate_status=$stopped_status
-kgate_pid=
-if [[ $kgate_status -ne 0 ]]; then
-  echo "kgate: FAILED exit status $kgate_status after SIGTERM" >"$run/stop.out"
-  status=1
-elif grep -qi critical "$run"/kgate*.log; then
-  echo "kgate: FAILED log has critical lines: $(grep -hi critical "$run"/kgate*.log | head -n 3)" >"$run/stop.out"
-  status=1
-else
-  echo "kgate: OK exit status 0 after SIGTERM, no critical lines, $(cat "$run"/kgate*.log | grep -c '\[error\]' || true) error and $(cat "$run"/kgate*.log | grep -c '\[warning\]' || true) warning lines in its logs" >"$run/stop.out"
-fi
-report "kgate stops cleanly on SIGTERM" "$status" "$t" "$run/stop.out"
+report_kgate_stop "$run" "$run"/kgate*.log
 
 if [[ ${#failures[@]} -ne 0 ]]; then
   echo "kafka_e2e: FAILED ${#failures[@]} scenario(s) in $(elapsed_since "$started_at") s: ${failures[*]}" >&2

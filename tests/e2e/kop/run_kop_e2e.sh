@@ -56,12 +56,7 @@ die() {
 source "$here/kop_e2e_common.sh"
 kop_handler_or_skip kop_e2e
 kop_pulsar_libs_or_die
-for tool in "$kgate" "$e2e"; do
-  [[ -x $tool ]] || die "$tool is not an executable"
-done
-for tool in java mvn kcat ss timeout; do
-  command -v "$tool" >/dev/null || die "$tool is not installed"
-done
+kop_tools_or_die "$kgate" "$e2e" java mvn kcat ss timeout
 
 mkdir -p "$workdir"
 run=$(mktemp -d "$workdir/run.XXXXXX")
@@ -263,18 +258,7 @@ source "$here/broker_stop.sh"
 kop_broker_stop_scenario
 
 # ---- shutdown ----
-t=$(date +%s)
-status=0
-stop_process "$kgate_pid"
-kgate_status=$stopped_status
-kgate_pid=
-if [[ $kgate_status -ne 0 ]]; then
-  echo "kgate: FAILED exit status $kgate_status after SIGTERM" >"$run/stop.out"
-  status=1
-else
-  echo "kgate: OK exit status 0 after SIGTERM, $(grep -c '\[error\]' "$run/kgate.log" || true) error and $(grep -c '\[warning\]' "$run/kgate.log" || true) warning lines in its log" >"$run/stop.out"
-fi
-report "kgate stops cleanly on SIGTERM" "$status" "$t" "$run/stop.out"
+report_kgate_stop "$run" "$run/kgate.log"
 
 if [[ ${#failures[@]} -ne 0 ]]; then
   echo "kop_e2e: FAILED ${#failures[@]} scenario(s) in $(elapsed_since "$started_at") s: ${failures[*]}" >&2

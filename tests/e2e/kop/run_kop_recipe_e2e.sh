@@ -286,18 +286,7 @@ report "4. kgate restarted on swapped saved routes: ready before discovery, port
   "$run/4.summary" "$run/4r.summary" "$run/4t.produce" "$run/4t.committed"
 
 # ---- shutdown ----
-t=$(date +%s)
-status=0
-stop_process "$kgate_pid"
-kgate_status=$stopped_status
-kgate_pid=
-if [[ $kgate_status -ne 0 ]]; then
-  echo "kgate: FAILED exit status $kgate_status after SIGTERM" >"$run/stop.out"
-  status=1
-else
-  echo "kgate: OK exit status 0 after SIGTERM" >"$run/stop.out"
-fi
-report "kgate stops cleanly on SIGTERM" "$status" "$t" "$run/stop.out"
+report_kgate_stop "$run" "$run"/kgate*.log
 
 if [[ ${#failures[@]} -ne 0 ]]; then
   echo "kop_recipe_e2e: FAILED ${#failures[@]} scenario(s) in $(elapsed_since "$started_at") s: ${failures[*]}" >&2

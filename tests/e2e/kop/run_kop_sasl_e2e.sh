@@ -47,10 +47,7 @@ die() {
 source "$here/kop_e2e_common.sh"
 kop_handler_or_skip kop_sasl_e2e
 kop_pulsar_libs_or_die
-[[ -x $kgate ]] || die "$kgate is not an executable"
-for tool in java kcat ss timeout; do
-  command -v "$tool" >/dev/null || die "$tool is not installed"
-done
+kop_tools_or_die "$kgate" java kcat ss timeout
 [[ -x $KGATE_PYTHON ]] || die "no Python virtual environment at $KGATE_VENV (scripts/setup makes it)"
 
 mkdir -p "$workdir"
@@ -165,7 +162,7 @@ report "1. kcat -L over SASL PLAIN (Pulsar token) through kgate lists only gatew
 # ---- 2. producer and group over SASL ----
 t=$(date +%s)
 status=0
-"$KGATE_PYTHON" "$here/sasl_clients.py" --bootstrap "$gateway" --username "$TENANT" --password "token:$client_token" \
+"$KGATE_PYTHON" "$here/../clients/sasl_clients.py" --bootstrap "$gateway" --username "$TENANT" --password "token:$client_token" \
   --topic kop-sasl --count "$COUNT" --gateway-ports "$((PORT_BASE + 10))-$gateway_last" --timeout-s 150 \
   >"$run/2.out" 2>"$run/2.err" || status=1
 [[ -s $run/2.out ]] || echo "sasl clients: FAILED no summary; $(tail -n 3 "$run/2.err")" >"$run/2.out"
@@ -215,18 +212,8 @@ stop_process "$bad_kgate_pid"
 bad_kgate_pid=
 report "4. kgate with a bad token for its own connections says so and is never ready" "$status" "$t" "$run/4.out"
 
-t=$(date +%s)
-status=0
-stop_process "$kgate_pid"
-kgate_status=$stopped_status
-kgate_pid=
-if [[ $kgate_status -ne 0 ]]; then
-  echo "kgate: FAILED exit status $kgate_status after SIGTERM" >"$run/stop.out"
-  status=1
-else
-  echo "kgate: OK exit status 0 after SIGTERM, $(grep -c '\[error\]' "$run/kgate.log" || true) error and $(grep -c '\[warning\]' "$run/kgate.log" || true) warning lines in its log" >"$run/stop.out"
-fi
-report "kgate stops cleanly on SIGTERM" "$status" "$t" "$run/stop.out"
+# ---- shutdown ----
+report_kgate_stop "$run" "$run/kgate.log"
 
 if [[ ${#failures[@]} -ne 0 ]]; then
   echo "kop_sasl_e2e: FAILED ${#failures[@]} scenario(s) in $(elapsed_since "$started_at") s: ${failures[*]}" >&2

@@ -6,14 +6,14 @@
 
 #include <gtest/gtest.h>
 
-#include "gateway/net/loopback_pair.h"
+#include "gateway/net/socket_pair.h"
 
 namespace kgate::gateway {
 namespace {
 
 constexpr std::size_t kMiB = 1024 * 1024;
 using std::chrono::milliseconds;
-using Loopback = test::LoopbackPair;
+using Loopback = testing::SocketPair;
 
 // Runs the io_context for `limit` at most (every test's coroutines end well before).
 void run_for(asio::io_context& io, milliseconds limit) {
@@ -148,7 +148,7 @@ TEST(BudgetAccount, AFrameIsChargedForTheBytesThatArrivedNotItsAnnouncedSize) {
     ReadBuffer buffer;
     FrameBuffer frame;
     std::optional<error_code> result;
-    asio::co_spawn(s.io, [&]() -> awaitable<void> { result = co_await read_frame(s.reader, buffer, frame, 100 * kMiB, &account); },
+    asio::co_spawn(s.io, [&]() -> awaitable<void> { result = co_await read_frame(s.reader, buffer, frame, 100 * kMiB, nullptr, &account); },
                    asio::detached);
     // Until everything sent has arrived (at once here; slices for slow sanitizer builds).
     for (int i = 0; i < 100 && account.held() < 300u * 1024; ++i) run_for(s.io, milliseconds(50));
@@ -175,7 +175,7 @@ TEST(BudgetAccount, AWholeFrameReadThroughTheGateArrivesIntact) {
     FrameBuffer frame;
     std::optional<error_code> result;
     asio::co_spawn(s.io, [&]() -> awaitable<void> { co_await write_frame(s.writer, body); }, asio::detached);
-    asio::co_spawn(s.io, [&]() -> awaitable<void> { result = co_await read_frame(s.reader, buffer, frame, 8 * kMiB, &account); },
+    asio::co_spawn(s.io, [&]() -> awaitable<void> { result = co_await read_frame(s.reader, buffer, frame, 8 * kMiB, nullptr, &account); },
                    asio::detached);
     run_for(s.io, milliseconds(5000));
     ASSERT_TRUE(result);

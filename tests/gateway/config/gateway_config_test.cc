@@ -199,11 +199,11 @@ TEST(LoadConfig, UpstreamSaslFromTheFileWithThePasswordReadFromItsOwnFile) {
 TEST(LoadConfig, UpstreamSaslProblemsAreNamed) {
     ConfigFlags flags;
     flags.upstream = "k:9092";
-    flags.upstream_sasl_mechanism = "SCRAM-SHA-512";
+    flags.upstream_sasl_mechanism = "GSSAPI";
     flags.upstream_sasl_password_file = "/nonexistent/password";
     std::vector<std::string> problems;
     (void)load_config(flags, problems);
-    EXPECT_TRUE(mentions(problems, "upstream-sasl.mechanism: \"SCRAM-SHA-512\" is not supported")) << problems.size();
+    EXPECT_TRUE(mentions(problems, "upstream-sasl.mechanism: \"GSSAPI\" is not supported")) << problems.size();
     EXPECT_TRUE(mentions(problems, "upstream-sasl.username: required"));
     EXPECT_TRUE(mentions(problems, "upstream-sasl.password-file: \"/nonexistent/password\" cannot be read"));
 
@@ -296,6 +296,77 @@ TEST(Validate, APinnedRouteMustNotLeadBackToTheGateway) {
     c.overrides = {{1, HostPort{"127.0.0.1", 19094}, 19093}};
     const auto problems = validate(c);
     expect_problems(problems, {"overrides: node 1's upstream 127.0.0.1:19094 is the gateway's own broker port 19094: kgate would connect to itself"});
+}
+
+TEST(LoadConfig, LimitsAndTimeoutsHaveTheirDefaults) {
+    ConfigFlags flags;
+    flags.upstream = "k1:9092";
+    std::vector<std::string> problems;
+    const auto c = load_config(flags, problems);
+    EXPECT_TRUE(problems.empty());
+    EXPECT_EQ(c.max_connections, 10000u);
+    EXPECT_EQ(c.max_connections_per_address, 2000u);
+    EXPECT_EQ(c.idle_timeout, std::chrono::minutes(10));  // Kafka's connections.max.idle.ms
+    EXPECT_EQ(c.frame_grace, std::chrono::seconds(30));
+    EXPECT_EQ(c.frame_min_rate, 1024u);
+    EXPECT_EQ(c.upstream_request_timeout, std::chrono::seconds(30));  // the clients' request.timeout.ms
+    EXPECT_EQ(c.upstream_timeout_margin, std::chrono::seconds(30));
+}
+
+TEST(LoadConfig, LimitsAndTimeoutsFromTheFileAndFlagsWin) {
+    const auto file = write_temp("kgate-config-limits.yaml",
+                                 "upstream: k1:9092\n"
+                                 "max-connections: 500\n"
+                                 "max-connections-per-address: 0\n"
+                                 "connections-max-idle-ms: 0\n"
+                                 "frame-grace-ms: 5000\n"
+                                 "frame-min-bytes-per-second: 0\n"
+                                 "upstream-request-timeout-ms: 0\n"
+                                 "upstream-timeout-margin-ms: 1000\n");
+    ConfigFlags flags;
+    flags.config_file = file;
+    flags.limits["max-connections"] = 800;
+    std::vector<std::string> problems;
+    const auto c = load_config(flags, problems);
+    EXPECT_TRUE(problems.empty()) << problems.front();
+    EXPECT_EQ(c.max_connections, 800u);
+    EXPECT_EQ(c.max_connections_per_address, 0u);
+    EXPECT_EQ(c.idle_timeout.count(), 0);
+    EXPECT_EQ(c.frame_grace.count(), 5000);
+    EXPECT_EQ(c.frame_min_rate, 0u);
+    EXPECT_EQ(c.upstream_request_timeout.count(), 0);
+    EXPECT_EQ(c.upstream_timeout_margin.count(), 1000);
+}
+
+TEST(LoadConfig, LimitsAndTimeoutsRefuseNegativeZeroAndTooShortValues) {
+    const auto file = write_temp("kgate-config-limits-bad.yaml",
+                                 "upstream: k1:9092\n"
+                                 "max-connections: -1\n"
+                                 "connections-max-idle-ms: 50\n"
+                                 "frame-grace-ms: 0\n"
+                                 "frame-min-bytes-per-second: lots\n"
+                                 "upstream-timeout-margin-ms: 0\n");
+    ConfigFlags flags;
+    flags.config_file = file;
+    flags.limits["upstream-request-timeout-ms"] = -30000;
+    std::vector<std::string> problems;
+    (void)load_config(flags, problems);
+    expect_problems(problems, {file + ": max-connections: -1 must not be negative",
+                               "connections-max-idle-ms: 50 is under 100 ms",
+                               "frame-grace-ms: must be positive",
+                               file + ": frame-min-bytes-per-second: \"lots\" is not a valid value",
+                               "upstream-timeout-margin-ms: must be positive",
+                               "--upstream-request-timeout-ms: -30000 must not be negative"});
+}
+
+TEST(Validate, PerAddressLimitAboveTheTotalIsNamed) {
+    GatewayConfig c;
+    c.upstream = {{"k", 9092}};
+    c.max_connections = 100;
+    c.max_connections_per_address = 200;
+    expect_problems(validate(c), {"max-connections-per-address: 200 is above max-connections 100"});
+    c.max_connections = 0;  // no total limit: any per-address limit fits
+    EXPECT_TRUE(validate(c).empty());
 }
 
 }  // namespace

@@ -26,6 +26,29 @@ TEST(GatewayMetrics, FixedLabelsReadZeroFromTheStart) {
     }
     EXPECT_TRUE(has_line(t, "kgate_bytes_total{direction=\"client_to_broker\"} 0"));
     EXPECT_TRUE(has_line(t, "kgate_bytes_total{direction=\"broker_to_client\"} 0"));
+    for (const char* reason : {"max_connections", "max_connections_per_address"}) {
+        EXPECT_TRUE(has_line(t, std::string("kgate_connections_refused_total{reason=\"") + reason + "\"} 0")) << reason;
+    }
+    for (const char* reason : {"open_files", "other"}) {
+        EXPECT_TRUE(has_line(t, std::string("kgate_accept_errors_total{reason=\"") + reason + "\"} 0")) << reason;
+    }
+    for (const char* kind : {"idle", "slow_frame", "upstream_request"}) {
+        EXPECT_TRUE(has_line(t, std::string("kgate_timeouts_total{kind=\"") + kind + "\"} 0")) << kind;
+    }
+}
+
+TEST(GatewayMetrics, LimitsAndTimeoutsByKind) {
+    GatewayMetrics m;
+    m.on_connection_refused(ConnectionRefusal::max_connections_per_address);
+    m.on_connection_refused(ConnectionRefusal::max_connections_per_address);
+    m.on_accept_error(AcceptError::open_files);
+    m.on_timeout(TimeoutKind::slow_frame);
+    m.upstream_failed(3, UpstreamFailure::timeout);
+    const auto t = text_of(m);
+    EXPECT_TRUE(has_line(t, "kgate_connections_refused_total{reason=\"max_connections_per_address\"} 2")) << t;
+    EXPECT_TRUE(has_line(t, "kgate_accept_errors_total{reason=\"open_files\"} 1"));
+    EXPECT_TRUE(has_line(t, "kgate_timeouts_total{kind=\"slow_frame\"} 1"));
+    EXPECT_TRUE(has_line(t, "kgate_upstream_failures_total{broker=\"3\",reason=\"timeout\"} 1"));
 }
 
 TEST(GatewayMetrics, MemoryBudgetsAreSampledWhenServed) {

@@ -6,7 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "gateway/net/frame_io.h"
-#include "gateway/net/loopback_pair.h"
+#include "gateway/net/socket_pair.h"
 
 namespace kgate::gateway {
 namespace {
@@ -22,7 +22,7 @@ FrameBuffer read_bytes_of(std::size_t n, unsigned char seed) {
     return FrameBuffer(v.begin(), v.end());
 }
 
-using SocketPair = test::LoopbackPair;
+using testing::SocketPair;
 
 // Runs `body` as a coroutine to completion, rethrowing what it threw.
 template <class F>
