@@ -165,6 +165,38 @@ TEST(BudgetAccount, AFrameIsChargedForTheBytesThatArrivedNotItsAnnouncedSize) {
     EXPECT_EQ(account.held(), 300u * 1024) << "the unfilled read is given back";
 }
 
+TEST(BudgetAccount, TimePausedByTheBudgetIsNotCountedByTheSlowFrameClock) {
+    Loopback s;
+    MemoryBudget budget(8 * kMiB);
+    BudgetAccount holder(budget, 1, s.io.get_executor());
+    BudgetAccount reader(budget, 2, s.io.get_executor());
+    holder.took_buffered(3 * kMiB);
+    reader.took_buffered(2 * kMiB);  // an earlier frame not yet handed on: at its share
+    asio::co_spawn(s.io, [&]() -> awaitable<void> { (void)co_await holder.before_read(s.writer, kMiB); }, asio::detached);
+    run_for(s.io, milliseconds(20));
+    ASSERT_EQ(budget.pass_owner(), 1u);
+    std::vector<std::byte> sent(4 + 100'000);
+    sent[1] = std::byte(0x10);  // announces 1 MiB
+    asio::write(s.writer, asio::buffer(sent));
+    ReadBuffer buffer;
+    FrameBuffer frame;
+    FrameClock clock;
+    asio::co_spawn(s.io, [&]() -> awaitable<void> { (void)co_await read_frame(s.reader, buffer, frame, 8 * kMiB, &clock, &reader); },
+                   asio::detached);
+    run_for(s.io, milliseconds(50));
+    ASSERT_TRUE(reader.paused());
+    ASSERT_TRUE(clock.running);
+    const auto since = clock.since;
+    run_for(s.io, milliseconds(300));
+    holder.frame_done();
+    holder.hand_on_all();
+    for (int i = 0; i < 40 && reader.paused(); ++i) run_for(s.io, milliseconds(25));
+    ASSERT_FALSE(reader.paused());
+    EXPECT_GE(clock.since - since, milliseconds(250)) << "the clock moved on by the time paused";
+    s.writer.close();
+    run_for(s.io, milliseconds(500));
+}
+
 TEST(BudgetAccount, AWholeFrameReadThroughTheGateArrivesIntact) {
     Loopback s;
     MemoryBudget budget(4 * kMiB);
