@@ -90,13 +90,22 @@ end_run() {
   for pid in "${bg_pids[@]}"; do stop_process "$pid"; done
   [[ -n $kgate_pid ]] && stop_process "$kgate_pid"
   [[ -n $mock_pid ]] && stop_process "$mock_pid"
+  finish_run "$name" "$status" 25 "$run"/kgate.log "$run"/mock.log
+}
+
+# finish_run NAME STATUS LINES LOG...: once everything is stopped, removes the run directory
+# $run when STATUS is 0 (kept with KGATE_E2E_KEEP=1), else prints the last LINES lines of each
+# LOG that is not empty and says where the logs are; then exits with STATUS.
+finish_run() {
+  local name=$1 status=$2 lines=$3 log
+  shift 3
   if [[ $status -eq 0 ]]; then
     if [[ ${KGATE_E2E_KEEP:-0} == 1 ]]; then echo "$name: logs kept in $run"; else rm -rf -- "$run"; fi
   else
-    for log in "$run"/kgate.log "$run"/mock.log; do
+    for log in "$@"; do
       [[ -s $log ]] || continue
       echo "---- last lines of $log ----" >&2
-      tail -n 25 "$log" >&2
+      tail -n "$lines" "$log" >&2
     done
     echo "$name: logs kept in $run" >&2
   fi

@@ -10,8 +10,11 @@
 #                                   node, since the names the brokers advertise resolve nowhere;
 #                                   UPSTREAMS (HOST:PORT,... in node order) puts something
 #                                   between kgate and the brokers (a recording relay)
-#   kafka_e2e_cleanup NAME          the EXIT trap: stops kgate and the cluster; keeps the run
+#   kafka_e2e_cleanup NAME          the EXIT trap: stops the runner's background clients
+#                                   (`bg_pids`, if any), kgate and the cluster; keeps the run
 #                                   directory (and prints the logs' last lines) on failure
+#   kafka_libs_or_die               the broker jars in $kafka_libs, or a failure saying how to
+#                                   fetch them
 
 kafka_hidden_addresses() {
   local n
@@ -44,21 +47,20 @@ kafka_kgate_config() {
   } >"$file"
 }
 
+kafka_libs=$KGATE_CACHE/kafka-broker-$KAFKA_VERSION/libs
+
+kafka_libs_or_die() {
+  if [[ ! -s $kafka_libs/kafka_2.13-$KAFKA_VERSION.jar ]]; then
+    die "NOT RUN: the Apache Kafka $KAFKA_VERSION broker jars are missing from $kafka_libs; run tests/e2e/kafka/fetch_kafka.sh (scripts/setup does)"
+  fi
+}
+
 kafka_e2e_cleanup() {
-  local status=$? name=$1 log
+  local status=$? name=$1 pid
   trap - EXIT INT TERM
+  for pid in ${bg_pids[@]+"${bg_pids[@]}"}; do stop_process "$pid"; done
   [[ -n $kgate_pid ]] && stop_process "$kgate_pid"
   [[ -n ${tap_pid:-} ]] && stop_process "$tap_pid"
   kafka_cluster_stop
-  if [[ $status -eq 0 ]]; then
-    if [[ ${KGATE_E2E_KEEP:-0} == 1 ]]; then echo "$name: logs kept in $run"; else rm -rf -- "$run"; fi
-  else
-    for log in "$run"/kgate.log "$run"/kafka/node-*/broker.log; do
-      [[ -s $log ]] || continue
-      echo "---- last lines of $log ----" >&2
-      tail -n 15 "$log" >&2
-    done
-    echo "$name: logs kept in $run" >&2
-  fi
-  exit "$status"
+  finish_run "$name" "$status" 15 "$run"/kgate*.log "$run"/kafka/node-*/broker.log
 }

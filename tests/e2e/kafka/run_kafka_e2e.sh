@@ -64,8 +64,8 @@ source "$here/../../integration/process_helpers.sh"
 KAFKA_PROCESS_LIMIT_S=$PROCESS_LIMIT_S
 source "$here/cluster.sh"
 
-# shellcheck source=tests/e2e/kafka/kafka_e2e_common.sh
-source "$here/kafka_e2e_common.sh"
+# shellcheck source=tests/e2e/kafka/behind_kgate.sh
+source "$here/behind_kgate.sh"
 trap 'kafka_e2e_cleanup kafka_e2e' EXIT
 kafka_libs_or_die
 trap 'exit 130' INT TERM
@@ -92,13 +92,9 @@ echo "kafka_e2e: cluster formatted and up in $(elapsed_since "$t") s"
 
 # What no client may ever be told: the advertised names and every port a broker listens on.
 kafka_hidden_addresses
-hidden_list=$(IFS=,; echo "${hidden[*]}")
 
 # ---- kgate: the brokers' advertised names do not resolve, so it reaches each node by an override ----
-{
-  kafka_kgate_yaml "$gateway" "$gateway_first-$gateway_last"
-  echo "http-listen: $http"
-} >"$run/kgate.yaml"
+kafka_kgate_config "$run/kgate.yaml" "$gateway" "$gateway_first" "$gateway_last" "$http"
 # start_kgate LOG: kgate with that configuration (and its state directory), ready for clients.
 start_kgate() {
   kgate_log=$1

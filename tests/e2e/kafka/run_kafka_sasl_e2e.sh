@@ -64,8 +64,8 @@ bob_password=$(password)
 KAFKA_SASL_USERS="kgate-admin:$admin_password alice:$alice_password bob:$bob_password"
 source "$here/cluster.sh"
 
-# shellcheck source=tests/e2e/kafka/kafka_e2e_common.sh
-source "$here/kafka_e2e_common.sh"
+# shellcheck source=tests/e2e/kafka/behind_kgate.sh
+source "$here/behind_kgate.sh"
 trap 'kafka_e2e_cleanup kafka_sasl_e2e' EXIT
 kafka_libs_or_die
 trap 'exit 130' INT TERM
@@ -91,15 +91,14 @@ kafka_hidden_addresses
 
 printf '%s\n' "$admin_password" >"$run/upstream-password"
 chmod 600 "$run/upstream-password"
+kafka_kgate_config "$run/kgate.yaml" "$gateway" "$gateway_first" "$gateway_last" off
 {
-  kafka_kgate_yaml "$gateway" "$gateway_first-$gateway_last"
-  echo "http-listen: off"
   echo "admin-listen: off"
   echo "upstream-sasl:"
   echo "  mechanism: SCRAM-SHA-512"
   echo "  username: kgate-admin"
   echo "  password-file: $run/upstream-password"
-} >"$run/kgate.yaml"
+} >>"$run/kgate.yaml"
 timeout --foreground -s KILL "$PROCESS_LIMIT_S" "$kgate" serve --config "$run/kgate.yaml" >"$run/kgate.log" 2>&1 &
 kgate_pid=$!
 wait_until "$READY_WAIT_S" "$kgate_pid" "kgate" grep -qs "ready: 3 brokers" "$run/kgate.log"

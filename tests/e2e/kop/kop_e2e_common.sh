@@ -8,6 +8,9 @@
 #   kop_pulsar_libs_or_die     sets KOP_PULSAR_LIBS to the Apache Pulsar jars (fetch_pulsar.sh)
 #   kop_tools_or_die TOOL...   each an executable path or a command on PATH
 #   kop_node_id HOST:PORT      the node id KoP derives from an advertised listener
+#   kop_e2e_cleanup NAME       a runner's EXIT trap: stops its kgate processes (`kgate_pid`, and
+#                              `bad_kgate_pid` when set) and the cluster; keeps the run directory
+#                              `run` (and prints the logs' last lines) on failure
 
 readonly KOP_SKIP_STATUS=77
 readonly KOP_NAR_NAME=pulsar-protocol-handler-kafka-3.1.1.1.nar
@@ -73,4 +76,13 @@ for shift, factor in ((16, 0x85EBCA6B), (13, 0xC2B2AE35)):
 h ^= h >> 16
 print(h & 0x7FFFFFFF)
 PY
+}
+
+kop_e2e_cleanup() {
+  local status=$? name=$1
+  trap - EXIT INT TERM
+  [[ -n ${bad_kgate_pid:-} ]] && stop_process "$bad_kgate_pid"
+  [[ -n $kgate_pid ]] && stop_process "$kgate_pid"
+  kop_cluster_stop
+  finish_run "$name" "$status" 15 "$run"/kgate*.log "$run"/kop/*/out.log
 }

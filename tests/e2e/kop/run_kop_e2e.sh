@@ -71,24 +71,7 @@ KOP_PROCESS_LIMIT_S=$PROCESS_LIMIT_S
 # shellcheck source=tests/e2e/kop/cluster.sh
 source "$here/cluster.sh"
 
-cleanup() {
-  local status=$?
-  trap - EXIT INT TERM
-  [[ -n $kgate_pid ]] && stop_process "$kgate_pid"
-  kop_cluster_stop
-  if [[ $status -eq 0 ]]; then
-    if [[ ${KGATE_E2E_KEEP:-0} == 1 ]]; then echo "kop_e2e: logs kept in $run"; else rm -rf -- "$run"; fi
-  else
-    for log in "$run"/kgate.log "$run"/kop/*/out.log; do
-      [[ -s $log ]] || continue
-      echo "---- last lines of $log ----" >&2
-      tail -n 15 "$log" >&2
-    done
-    echo "kop_e2e: logs kept in $run" >&2
-  fi
-  exit "$status"
-}
-trap cleanup EXIT
+trap 'kop_e2e_cleanup kop_e2e' EXIT
 trap 'exit 130' INT TERM
 
 # The librdkafka clients run on the newest librdkafka the project pins (current_librdkafka.sh).
