@@ -2,6 +2,7 @@
 
 #include <array>
 #include <charconv>
+#include <span>
 #include <cstdint>
 #include <stdexcept>
 #include <utility>
@@ -11,6 +12,8 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <openssl/rand.h>
+
+#include "protocol/wire/base64.h"
 
 namespace kgate::gateway {
 namespace {
@@ -25,12 +28,7 @@ const EVP_MD* digest_of(ScramHash hash) { return hash == ScramHash::sha256 ? EVP
 
 Bytes bytes_of(std::string_view s) { return Bytes(s.begin(), s.end()); }
 
-std::string base64(const Bytes& in) {
-    std::string out(4 * ((in.size() + 2) / 3), '\0');
-    const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), in.data(), static_cast<int>(in.size()));
-    out.resize(static_cast<std::size_t>(n));
-    return out;
-}
+std::string base64(const Bytes& in) { return protocol::base64_encode(std::as_bytes(std::span<const unsigned char>(in))); }
 
 std::optional<Bytes> unbase64(std::string_view in) {
     if (in.empty() || in.size() % 4 != 0) return std::nullopt;
