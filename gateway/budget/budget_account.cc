@@ -4,8 +4,9 @@
 
 namespace kgate::gateway {
 
-BudgetAccount::BudgetAccount(MemoryBudget& budget, std::uint64_t owner, const asio::any_io_executor& executor)
-    : budget_(budget), owner_(owner), retry_(executor) {}
+BudgetAccount::BudgetAccount(MemoryBudget& budget, std::uint64_t owner, const asio::any_io_executor& executor,
+                             tcp::socket* recipient)
+    : budget_(budget), owner_(owner), recipient_(recipient), retry_(executor) {}
 
 BudgetAccount::~BudgetAccount() {
     hand_on_all();
@@ -34,7 +35,12 @@ void BudgetAccount::took_buffered(std::size_t n) {
 awaitable<std::size_t> BudgetAccount::before_read(tcp::socket& socket, std::size_t remaining) {
     const std::size_t step = std::min(remaining, step_);
     auto delay = std::chrono::milliseconds(kFirstRetry);
-    while (!stopped_ && !(paused_ && peer_left_mid_frame(socket, remaining))) {
+    const auto gone = [&] {
+        if (peer_left_mid_frame(socket, remaining)) return true;
+        recipient_left_ = recipient_ != nullptr && peer_finished(*recipient_);
+        return recipient_left_;
+    };
+    while (!stopped_ && !(paused_ && gone())) {
         // The share is judged on what this connection would hold with the step taken.
         if (budget_.try_take(held_, step, owner_) != BudgetGrant::denied) {
             hold(step);

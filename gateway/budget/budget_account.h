@@ -8,7 +8,10 @@
 // resumes within 100 ms of memory freeing and a thousand paused ones cost little. Each time it
 // asks, it also checks whether its client has left mid-frame (peer_left_mid_frame): a paused
 // connection cannot see the end of its stream without reading, and must not keep its bytes
-// for a frame that can never complete.
+// for a frame that can never complete. An account of answers (read from the broker for a
+// client) is given that client as its recipient: once the client has gone, a paused read gives
+// up too, or connections whose clients left could hold the budget with answers nobody will read
+// until the broker's timeout, while everyone's large answers wait.
 //
 // Reads ask for a step, not the frame's remaining size: a step is held (reserved) while its
 // read is in progress and what did not arrive is given back. Steps follow what the peer really
@@ -31,7 +34,10 @@ public:
     static constexpr std::chrono::milliseconds kFirstRetry{5};
     static constexpr std::chrono::milliseconds kLastRetry{100};
 
-    BudgetAccount(MemoryBudget& budget, std::uint64_t owner, const asio::any_io_executor& executor);
+    // `recipient`: for an account of answers, the client they are for (see above); it must
+    // outlive the account.
+    BudgetAccount(MemoryBudget& budget, std::uint64_t owner, const asio::any_io_executor& executor,
+                  tcp::socket* recipient = nullptr);
     ~BudgetAccount();  // gives back whatever is still held
     BudgetAccount(const BudgetAccount&) = delete;
     BudgetAccount& operator=(const BudgetAccount&) = delete;
@@ -49,6 +55,8 @@ public:
     void stop();
 
     std::size_t held() const { return held_; }
+    // A paused read gave up because the recipient had gone.
+    bool recipient_left() const { return recipient_left_; }
     bool paused() const { return paused_; }
 
 private:
@@ -56,11 +64,13 @@ private:
 
     MemoryBudget& budget_;
     const std::uint64_t owner_;
+    tcp::socket* const recipient_;
     asio::steady_timer retry_;
     std::size_t held_ = 0;
     std::size_t step_ = kFirstStep;
     bool paused_ = false;
     bool stopped_ = false;
+    bool recipient_left_ = false;
 };
 
 }  // namespace kgate::gateway

@@ -51,6 +51,7 @@ awaitable<error_code> read_body_gated(tcp::socket& socket, FrameBuffer& frame, s
         const std::size_t n = co_await socket.async_read_some(asio::buffer(frame.data() + got, allowed), with_ec(ec));
         gate.after_read(allowed, n);
         got += n;
+        if (clock != nullptr) clock->received = got + 4;
     }
     gate.frame_done();
     co_return ec;
@@ -102,6 +103,7 @@ awaitable<error_code> read_frame(tcp::socket& socket, ReadBuffer& buffer, FrameB
         const auto n = co_await socket.async_read_some(asio::buffer(b.bytes.get() + b.end, b.capacity - b.end), with_ec(ec));
         if (ec) co_return ec;
         b.end += n;
+        if (clock != nullptr && clock->running) clock->received = b.end - b.begin;
     }
     const auto size = frame_size(reinterpret_cast<const unsigned char*>(b.bytes.get() + b.begin));
     if (auto bad = check_size(size, max_size)) co_return bad;
@@ -115,6 +117,7 @@ awaitable<error_code> read_frame(tcp::socket& socket, ReadBuffer& buffer, FrameB
     if (buffered < frame.size() && clock != nullptr) {
         clock->start();
         clock->size = frame.size();
+        clock->received = buffered + 4;
     }
     if (gate != nullptr) {
         if (buffered > 0) gate->took_buffered(buffered);
@@ -128,15 +131,18 @@ awaitable<error_code> read_frame(tcp::socket& socket, ReadBuffer& buffer, FrameB
     co_return ec;
 }
 
-bool peer_left_mid_frame(tcp::socket& socket, std::size_t remaining) {
-    const int fd = socket.native_handle();
+bool peer_finished(tcp::socket& socket) {
     tcp_info info{};
     socklen_t length = sizeof(info);
-    if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &info, &length) != 0) return true;
+    if (getsockopt(socket.native_handle(), IPPROTO_TCP, TCP_INFO, &info, &length) != 0) return true;
     // CLOSE_WAIT and LAST_ACK: the FIN came in after every byte before it; CLOSE: reset.
-    if (info.tcpi_state != TCP_CLOSE_WAIT && info.tcpi_state != TCP_LAST_ACK && info.tcpi_state != TCP_CLOSE) return false;
+    return info.tcpi_state == TCP_CLOSE_WAIT || info.tcpi_state == TCP_LAST_ACK || info.tcpi_state == TCP_CLOSE;
+}
+
+bool peer_left_mid_frame(tcp::socket& socket, std::size_t remaining) {
+    if (!peer_finished(socket)) return false;
     int unread = 0;
-    if (ioctl(fd, FIONREAD, &unread) != 0) return true;
+    if (ioctl(socket.native_handle(), FIONREAD, &unread) != 0) return true;
     return static_cast<std::size_t>(unread) < remaining;
 }
 

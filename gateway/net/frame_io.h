@@ -56,6 +56,10 @@ protected:
 awaitable<error_code> read_frame(tcp::socket& socket, ReadBuffer& buffer, FrameBuffer& frame, const std::size_t& max_size,
                                  FrameClock* clock = nullptr, BodyReadGate* gate = nullptr);
 
+// True when the peer has finished sending: its FIN arrived, or the connection was reset or failed.
+// Shutting down kgate's own receive side (a drain) does not count.
+bool peer_finished(tcp::socket& socket);
+
 // True when the peer has finished sending (its FIN arrived, or the socket failed) and the bytes
 // still unread on `socket` are fewer than `remaining`: the frame can never complete. Known
 // without reading those bytes, so a read paused by the budget can give up on a client that left.

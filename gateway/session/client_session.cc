@@ -87,7 +87,7 @@ ClientSession::ClientSession(tcp::socket client, ListenerTarget target, SessionS
       reader_wake_(client_.get_executor()),
       deadline_timer_(client_.get_executor()),
       request_bytes_(services.request_budget, id_, client_.get_executor()),
-      response_bytes_(services.response_budget, id_, client_.get_executor()),
+      response_bytes_(services.response_budget, id_, client_.get_executor(), &client_),
       pre_auth_(services.sasl_routes, services.config.pre_auth_max_frame_size, services.config.max_frame_size) {
     services_.active_sessions.fetch_add(1);
 }
@@ -615,6 +615,11 @@ awaitable<void> ClientSession::write_responses() {
         if (entry.kind == InFlight::Kind::local) {
             queue_for_client(std::move(entry.local_frame), out);
         } else if (auto ec = co_await read_frame(upstream_, upstream_in_, frame, config.max_frame_size, nullptr, &response_bytes_)) {
+            if (response_bytes_.recipient_left()) {
+                spdlog::debug("conn {} from {}: the client left while its answer waited for the response budget", id_, peer_);
+                ok = false;
+                break;
+            }
             spdlog::info("conn {} from {}: upstream {} closed: {}", id_, peer_, upstream_name_, ec.message());
             if (kop() && entry.api_key == kInitProducerId) {
                 services_.coordinator_notice.init_producer_id_dropped(services_.metrics, upstream_name_, upstream_node_);

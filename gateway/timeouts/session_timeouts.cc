@@ -25,9 +25,9 @@ SessionTimeouts::SessionTimeouts(const TimeoutSettings& settings, SteadyTime now
     next_ = now + (settings_.idle.count() > 0 ? std::min(longest_sleep_, settings_.idle) : longest_sleep_);
 }
 
-std::chrono::milliseconds SessionTimeouts::frame_allowance(const TimeoutSettings& s, std::size_t size) {
+std::chrono::milliseconds SessionTimeouts::frame_allowance(const TimeoutSettings& s, std::size_t received) {
     const auto rate = std::max<std::size_t>(s.frame_min_rate, 1);
-    return s.frame_grace + std::chrono::milliseconds(size / rate * 1000 + size % rate * 1000 / rate);
+    return s.frame_grace + std::chrono::milliseconds(received / rate * 1000 + received % rate * 1000 / rate);
 }
 
 std::chrono::milliseconds SessionTimeouts::broker_allowance(const TimeoutSettings& s, std::int32_t own_timeout_ms) {
@@ -47,8 +47,10 @@ std::optional<Expiry> SessionTimeouts::check(const SessionActivity& a, SteadyTim
     };
     if (settings_.idle.count() > 0 && due(last_active_ + settings_.idle)) return Expiry{TimeoutKind::idle, settings_.idle, 0};
     if (settings_.frame_min_rate > 0 && a.frame.running) {
-        const auto allowed = frame_allowance(settings_, a.frame.size);
-        if (due(a.frame.since + allowed)) return Expiry{TimeoutKind::slow_frame, allowed, a.frame.size};
+        // What has arrived only grows, so the deadline only moves later: a check planned for
+        // this one is never late.
+        const auto allowed = frame_allowance(settings_, a.frame.received);
+        if (due(a.frame.since + allowed)) return Expiry{TimeoutKind::slow_frame, allowed, a.frame.size, a.frame.received};
     }
     if (settings_.request_default.count() > 0 && a.awaiting_broker) {
         const auto allowed = broker_allowance(settings_, a.own_timeout_ms);
@@ -62,10 +64,10 @@ std::string describe(const Expiry& e, const TimeoutSettings& s) {
         case TimeoutKind::idle:
             return fmt::format("idle for {} ms with nothing in flight (connections-max-idle-ms)", e.allowed.count());
         case TimeoutKind::slow_frame:
-            return fmt::format("a {} frame did not arrive whole within {} ms (frame-grace-ms {} plus its size at "
-                               "frame-min-bytes-per-second {})",
+            return fmt::format("a {} frame arrived slower than frame-min-bytes-per-second {}: {} bytes of it in {} ms "
+                               "(frame-grace-ms {} aside)",
                                e.frame_size > 0 ? fmt::format("{}-byte", e.frame_size) : std::string("size prefix of a"),
-                               e.allowed.count(), s.frame_grace.count(), s.frame_min_rate);
+                               s.frame_min_rate, e.frame_received, e.allowed.count(), s.frame_grace.count());
         case TimeoutKind::upstream_request:
             return fmt::format("no answer within {} ms (the request's timeout or upstream-request-timeout-ms, plus "
                                "upstream-timeout-margin-ms {})",

@@ -1,8 +1,11 @@
 #pragma once
 // The three timeouts of a client connection, as plain logic the session's one timer drives:
 //   idle:             nothing sent by the client and nothing in flight for connections-max-idle-ms;
-//   slow_frame:       a client frame not whole within frame-grace-ms plus its announced size at
-//                     frame-min-bytes-per-second, counted from its first byte;
+//   slow_frame:       a client frame whose bytes so far arrived slower than
+//                     frame-min-bytes-per-second once frame-grace-ms is set aside, counted from its
+//                     first byte: due at the grace plus what has arrived at the floor rate. Its
+//                     announced size buys nothing, so a frame announced at 100 MB and trickled at
+//                     500 bytes a second closes within a minute, as a small one would;
 //   upstream_request: the broker has not answered the oldest request within that request's own
 //                     timeout (or upstream-request-timeout-ms) plus upstream-timeout-margin-ms,
 //                     counted from when it was sent or the answer before it came, whichever is
@@ -53,6 +56,7 @@ struct Expiry {
     TimeoutKind kind = TimeoutKind::idle;
     std::chrono::milliseconds allowed{0};  // what the connection, frame or broker was given
     std::size_t frame_size = 0;            // slow_frame: the announced size (0: prefix incomplete)
+    std::size_t frame_received = 0;        // slow_frame: the bytes of it that had arrived
 };
 
 class SessionTimeouts {
@@ -63,8 +67,8 @@ public:
     std::optional<Expiry> check(const SessionActivity& activity, SteadyTime now);
     SteadyTime next_check() const { return next_; }
 
-    // How long a frame of `size` bytes may take from its first byte.
-    static std::chrono::milliseconds frame_allowance(const TimeoutSettings& settings, std::size_t size);
+    // How long a frame may have taken from its first byte with `received` of its bytes in.
+    static std::chrono::milliseconds frame_allowance(const TimeoutSettings& settings, std::size_t received);
     // How long the broker has for a request whose own timeout is `own_timeout_ms` (-1: none).
     static std::chrono::milliseconds broker_allowance(const TimeoutSettings& settings, std::int32_t own_timeout_ms);
 

@@ -15,8 +15,10 @@ own per-address count:
                refused (every slot given back) and the open-connections gauge back to where it was;
   idle:        IDLE_COUNT connections that send nothing, spread over addresses: each closed by
                kgate no sooner than IDLE_MS after it opened and not much later;
-  slowloris:   frames whose bytes trickle in closed once their allowance (GRACE_MS plus the size
-               at MIN_RATE) is over; a slow but honest ApiVersions is answered.
+  slowloris:   frames whose bytes trickle in, announced small or at 100 MB, closed once what has
+               arrived falls behind MIN_RATE with GRACE_MS set aside (the announced size buys no
+               time); a frame arriving at twice MIN_RATE stays open; a slow but honest
+               ApiVersions is answered.
 
 Every socket has a deadline; the whole run is bounded (about 30 s). Prints one line per attack
 and exits 0 when all hold, 1 otherwise.
@@ -35,8 +37,10 @@ IDLE_COUNT = 2400
 IDLE_ADDRESSES = 8       # 300 each, under PER_ADDRESS
 CHURN_ROUNDS = 40
 CHURN_BURST = 50
-SLOW_FRAMES = 10
+SLOW_FRAMES = 10         # half announce SLOW_FRAME_SIZE, half LARGE_FRAME_SIZE
 SLOW_FRAME_SIZE = 2000
+LARGE_FRAME_SIZE = 100 * 1000 * 1000
+TRICKLE_BYTES_PER_S = 4
 HONEST_CONNECTIONS = 20  # the honest producer's connections and a few more
 CHECK_SLACK_S = 2.5      # kgate checks at least every min(grace, margin); plus scheduling
 
@@ -242,17 +246,23 @@ def idle(gateway, url, idle_s):
 
 def slowloris(gateway, url, grace_s, min_rate):
     before = metric(metrics(url), "kgate_timeouts_total", 'kind="slow_frame"') or 0
-    allowance = grace_s + SLOW_FRAME_SIZE / min_rate
+    # Past the grace, what arrived must keep up with the floor: at 4 bytes a second a frame falls
+    # behind at grace x rate / (rate - 4), a little after the grace, whatever it announced.
+    allowance = grace_s * min_rate / (min_rate - TRICKLE_BYTES_PER_S)
+    sizes = [SLOW_FRAME_SIZE if i % 2 == 0 else LARGE_FRAME_SIZE for i in range(SLOW_FRAMES)]
     trickling = [connect_from("127.0.0.12", gateway) for _ in range(SLOW_FRAMES)]
     prefix_only = connect_from("127.0.0.12", gateway)
+    steady = connect_from("127.0.0.12", gateway)  # a large frame at twice the floor
     start = time.monotonic()
     prefix_only.sendall(struct.pack(">i", 100)[:2])  # half a size prefix, then nothing
-    for s in trickling:
-        s.sendall(struct.pack(">i", SLOW_FRAME_SIZE))
-    # One byte per connection every 0.25 s: 4 bytes a second against a floor of min_rate.
+    steady.sendall(struct.pack(">i", LARGE_FRAME_SIZE))
+    for s, size in zip(trickling, sizes):
+        s.sendall(struct.pack(">i", size))
     closed = {}
-    sent = 0
-    while time.monotonic() - start < allowance + CHECK_SLACK_S and len(closed) < SLOW_FRAMES:
+    steady_chunk = b"\0" * (2 * min_rate // 4)
+    steady_open = True
+    # One byte per connection every 0.25 s; the steady one sends half a second of its rate each time.
+    while time.monotonic() - start < max(allowance + CHECK_SLACK_S, 3 * grace_s) and steady_open:
         for s in trickling:
             if s in closed:
                 continue
@@ -260,9 +270,17 @@ def slowloris(gateway, url, grace_s, min_rate):
                 s.sendall(b"\0")
             except OSError:
                 closed[s] = time.monotonic()
-        sent += 1
-        for s, t in eof_times([s for s in trickling if s not in closed], 0.25).items():
+        try:
+            steady.sendall(steady_chunk)
+        except OSError:
+            steady_open = False
+        waiting = [s for s in trickling if s not in closed]
+        if not waiting:
+            time.sleep(0.25)
+        for s, t in eof_times(waiting, 0.25).items():
             closed[s] = t
+    steady_open = steady_open and not eof_times([steady], 0.05)
+    steady_s = time.monotonic() - start
     prefix_closed = eof_times([prefix_only], 1.0)
     # An honest client on a slow link: ApiVersions in three pieces 0.3 s apart is answered.
     honest_ok = False
@@ -276,22 +294,28 @@ def slowloris(gateway, url, grace_s, min_rate):
         except (OSError, EOFError, ValueError, struct.error):
             pass
     spans = [t - start for t in closed.values()] or [0]
+    large_closed = sum(1 for s, size in zip(trickling, sizes) if size == LARGE_FRAME_SIZE and s in closed)
     counted = (metric(metrics(url), "kgate_timeouts_total", 'kind="slow_frame"') or 0) - before
-    for s in trickling + [prefix_only]:
+    for s in trickling + [prefix_only, steady]:
         s.close()
     problems = []
     if len(closed) != SLOW_FRAMES:
-        problems.append(f"{len(closed)}/{SLOW_FRAMES} trickling frames closed within {allowance + CHECK_SLACK_S:.1f} s")
+        problems.append(f"{len(closed)}/{SLOW_FRAMES} trickling frames closed within {allowance + CHECK_SLACK_S:.1f} s "
+                        f"({large_closed} of those announced at {LARGE_FRAME_SIZE} bytes)")
     if closed and min(spans) < allowance - 0.2:
         problems.append(f"a trickling frame closed after {min(spans):.2f} s, before its allowance {allowance:.2f} s")
+    if not steady_open:
+        problems.append(f"a frame arriving at twice the floor was closed within {steady_s:.1f} s")
     if not prefix_closed:
         problems.append("half a size prefix then silence was not closed")
     if counted != SLOW_FRAMES + 1:
         problems.append(f"kgate_timeouts_total{{kind=slow_frame}} grew by {counted:.0f}, not {SLOW_FRAMES + 1}")
     if not honest_ok:
         problems.append("a slow but honest ApiVersions was not answered")
-    return problems, (f"{len(closed)}/{SLOW_FRAMES} frames of {SLOW_FRAME_SIZE} bytes at 4 bytes/s closed after "
-                      f"{min(spans):.2f}-{max(spans):.2f} s (allowance {allowance:.2f} s), half a prefix "
+    return problems, (f"{len(closed)}/{SLOW_FRAMES} frames announced at {SLOW_FRAME_SIZE} or {LARGE_FRAME_SIZE} bytes, "
+                      f"sent at {TRICKLE_BYTES_PER_S} bytes/s, closed after {min(spans):.2f}-{max(spans):.2f} s "
+                      f"(allowance {allowance:.2f} s); one at twice the floor "
+                      f"{'still open' if steady_open else 'closed'} after {steady_s:.1f} s; half a prefix "
                       f"{'closed' if prefix_closed else 'left open'}, a slow honest ApiVersions "
                       f"{'answered' if honest_ok else 'not answered'}")
 

@@ -98,7 +98,7 @@ timeout -s KILL 90 python3 "$here/limits_stalled_broker.py" "$kgate" "$run/b" >"
 report "b. a silent broker loses its pair in time; accepts at the open-files limit" "$status" "$t" "$run/b.out"
 
 # ---- shutdown ----
-echo "kgate: $(grep -c 'refused:' "$run/kgate.log" || true) refusal and $(grep -c 'did not arrive whole' "$run/kgate.log" || true) slow-frame lines logged (rate-limited)"
+echo "kgate: $(grep -c 'refused:' "$run/kgate.log" || true) refusal and $(grep -c 'arrived slower than' "$run/kgate.log" || true) slow-frame lines logged (rate-limited)"
 report_kgate_stop "$run" "$run/kgate.log"
 stop_process "$mock_pid"
 mock_pid=

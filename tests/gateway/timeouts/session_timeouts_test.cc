@@ -51,7 +51,7 @@ TEST(SessionTimeouts, IdleOffNeverCloses) {
     EXPECT_FALSE(t.check(SessionActivity{}, t0 + std::chrono::hours(100)));
 }
 
-TEST(SessionTimeouts, SlowFrameAllowanceIsTheGracePlusItsSizeAtTheFloor) {
+TEST(SessionTimeouts, SlowFrameAllowanceIsTheGracePlusWhatArrivedAtTheFloor) {
     const auto s = settings();
     EXPECT_EQ(SessionTimeouts::frame_allowance(s, 0), 2000ms);
     EXPECT_EQ(SessionTimeouts::frame_allowance(s, 1000), 3000ms);
@@ -61,13 +61,50 @@ TEST(SessionTimeouts, SlowFrameAllowanceIsTheGracePlusItsSizeAtTheFloor) {
     a.frame.running = true;
     a.frame.since = t0 + 1000ms;
     a.frame.size = 1500;
-    EXPECT_FALSE(t.check(a, t0 + 4499ms));
-    const auto expired = t.check(a, t0 + 4500ms);
+    a.frame.received = 1500 - 200;
+    EXPECT_FALSE(t.check(a, t0 + 4299ms));
+    const auto expired = t.check(a, t0 + 4300ms);
     ASSERT_TRUE(expired);
     EXPECT_EQ(expired->kind, TimeoutKind::slow_frame);
-    EXPECT_EQ(expired->allowed, 3500ms);
-    EXPECT_EQ(describe(*expired, s), "a 1500-byte frame did not arrive whole within 3500 ms (frame-grace-ms 2000 plus its size at "
-                                     "frame-min-bytes-per-second 1000)");
+    EXPECT_EQ(expired->allowed, 3300ms);
+    EXPECT_EQ(describe(*expired, s), "a 1500-byte frame arrived slower than frame-min-bytes-per-second 1000: 1300 bytes of it "
+                                     "in 3300 ms (frame-grace-ms 2000 aside)");
+}
+
+// The gap the announced size used to leave: 100 MB announced, 500 bytes a second. Past the
+// grace, the frame must keep up with the floor on what it has sent, whatever it promised.
+TEST(SessionTimeouts, ALargeAnnouncedFrameTrickledClosesOnceItFallsBehindTheFloor) {
+    const auto s = settings();  // grace 2 s, floor 1000 bytes/s
+    SessionTimeouts t(s, t0);
+    SessionActivity a;
+    a.frame.running = true;
+    a.frame.since = t0;
+    a.frame.size = 100 * 1000 * 1000;
+    std::optional<Expiry> expired;
+    auto now = t0;
+    for (int ms = 100; ms <= 10000 && !expired; ms += 100) {  // 500 bytes a second arrive
+        now = t0 + milliseconds(ms);
+        a.frame.received = static_cast<std::size_t>(ms) / 2;
+        expired = t.check(a, now);
+    }
+    ASSERT_TRUE(expired);
+    // 500 t >= 1000 (t - 2): falls behind at t = 4 s.
+    EXPECT_EQ(now, t0 + 4000ms);
+    EXPECT_EQ(expired->frame_size, 100u * 1000 * 1000);
+    EXPECT_EQ(expired->frame_received, 2000u);
+}
+
+TEST(SessionTimeouts, AFrameAtTwiceTheFloorIsNeverClosedWhateverItsSize) {
+    const auto s = settings();
+    SessionTimeouts t(s, t0);
+    SessionActivity a;
+    a.frame.running = true;
+    a.frame.since = t0;
+    a.frame.size = 100 * 1000 * 1000;
+    for (int seconds = 1; seconds <= 3600; ++seconds) {
+        a.frame.received = static_cast<std::size_t>(seconds) * 2000;
+        ASSERT_FALSE(t.check(a, t0 + std::chrono::seconds(seconds))) << "closed after " << seconds << " s";
+    }
 }
 
 TEST(SessionTimeouts, TheBrokerGetsTheRequestsOwnTimeoutOrTheDefaultPlusTheMargin) {
