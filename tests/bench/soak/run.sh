@@ -16,9 +16,9 @@
 #   --rate R      honest records produced per second (default 200).
 #   --kgate-args  extra arguments for `kgate serve`, appended after the soak's own (so they win).
 #                 KGATE_SOAK_KGATE_ARGS does the same from the environment; both may be given.
-#                 THIS IS WHERE THE LIMITS OF ISSUE 15 GO once kgate has them (the memory budget,
-#                 connection limits, idle and slowloris timeouts): the soak itself sets none, so
-#                 today's kgate runs with its defaults.
+#                 The soak sets none of kgate's protections itself: kgate runs with its defaults
+#                 (memory budgets, connection limits, idle and slow-frame timeouts), which is what
+#                 the soak is for; pass e.g. "--request-memory-budget 0" to see kgate without one.
 #
 # Honest load, for the whole run: kgate-e2e produce (idempotent, acks=all, paced at --rate) and
 # kgate-e2e consume (a group of 2), each logging every record's latency and id; report.py

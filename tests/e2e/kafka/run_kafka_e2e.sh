@@ -10,6 +10,10 @@
 #      duplicated, kgate logs the broker's loss and keeps serving
 #   6. kgate itself restarted (SIGTERM, then again on its state) while a producer runs: same
 #      gateway ports, nothing lost or duplicated
+#   7. hostile clients (hostile_clients.py: large frames, Fetch answers never read, trickled
+#      frames, idle connections, churn, garbage) against a second kgate with small memory
+#      budgets and short timeouts, while an idempotent producer runs through it: kgate's memory
+#      within the budgets' bound, nothing lost, memory returned after the attacks
 #   5. `kcat -L` through kgate names gateway addresses only (the brokers' own answer names the
 #      internal ones); every kgate-e2e run also checks librdkafka's statistics the same way;
 #      5b. raw Metadata, FindCoordinator, DescribeCluster and DescribeQuorum answers through kgate,
@@ -77,8 +81,9 @@ e2e=$(current_librdkafka_wrapper "$e2e" "$run/client") || die "cannot run kgate-
 echo "kafka_e2e: librdkafka clients on $("$e2e" version)"
 
 
-# ---- ports: 9 for the brokers, then the gateway's bootstrap, 4 broker listeners, HTTP ----
-base=$(pick_ports 15) || die "cannot find free ports"
+# ---- ports: 9 for the brokers, then the gateway's bootstrap, 4 broker listeners, HTTP; the
+# same 6 again for scenario 7's kgate ----
+base=$(pick_ports 21) || die "cannot find free ports"
 gateway=127.0.0.1:$((base + 9))
 gateway_first=$((base + 10))
 gateway_last=$((base + 13))
@@ -260,8 +265,56 @@ fi
 report "6. kgate restarted on its state while $restart_count idempotent messages are produced" "$status" "$t" \
   "$run/6.restart" "$run/6.produce" "$run/6.consume" "$run/6.kcat.summary"
 
+# ---- 7. hostile clients beside an honest producer, against a kgate with small budgets ----
+t=$(date +%s)
+status=0
+hostile_gateway=127.0.0.1:$((base + 15))
+hostile_http=127.0.0.1:$((base + 20))
+request_budget=$((32 * 1024 * 1024))
+response_budget=$((16 * 1024 * 1024))
+kafka_kgate_config "$run/kgate-hostile.yaml" "$hostile_gateway" "$((base + 16))" "$((base + 19))" "$hostile_http"
+sed -i "s|^state-dir: .*|state-dir: $run/kgate-hostile-state|" "$run/kgate-hostile.yaml"
+{
+  echo "request-memory-budget: $request_budget"
+  echo "response-memory-budget: $response_budget"
+  echo "connections-max-idle-ms: 3000"
+  echo "frame-grace-ms: 2000"
+} >>"$run/kgate-hostile.yaml"
+timeout --foreground -s KILL 300 "$kgate" serve --config "$run/kgate-hostile.yaml" >"$run/kgate-hostile.log" 2>&1 &
+hostile_pid=$!
+bg_pids+=("$hostile_pid")
+wait_until "$READY_WAIT_S" "$hostile_pid" "kgate (hostile)" grep -qs "ready: 3 brokers" "$run/kgate-hostile.log"
+hostile_kgate=$(pgrep -P "$hostile_pid" -x kgate || true)
+hostile_common=(--bootstrap "$hostile_gateway" --gateway-ports "$((base + 15))-$((base + 19))" --upstream "$hidden_list")
+hostile_count=30000
+"$e2e" produce --label hostile "${hostile_common[@]}" --topic e2e-hostile --run-id "k7-$$" --count "$hostile_count" \
+  --duration-ms 55000 --timeout-s 240 --started-file "$run/7.started" >"$run/7.produce" 2>"$run/7.produce.err" &
+producer_pid=$!
+bg_pids+=("$producer_pid")
+wait_until "$READY_WAIT_S" "$producer_pid" "hostile-run producer" test -e "$run/7.started"
+if [[ -z $hostile_kgate ]]; then
+  echo "kgate: FAILED cannot find the process of the second kgate" >"$run/7.attacks"
+  status=1
+else
+  # noread fetches scenario 1's topic: megabytes in each partition, answers to pile up.
+  python3 "$here/hostile_clients.py" "$hostile_gateway" "$hostile_http" "$hostile_kgate" e2e-orders \
+    "$request_budget" "$response_budget" >"$run/7.attacks" 2>"$run/7.attacks.err" || status=1
+fi
+wait "$producer_pid" || status=1
+"$e2e" consume --label after-hostile "${hostile_common[@]}" --topic e2e-hostile --run-id "k7-$$" \
+  --group "e2e-hostile-$$" --expect "$hostile_count" --timeout-s 120 >"$run/7.consume" 2>"$run/7.consume.err" || status=1
+stop_process "$hostile_pid"
+((stopped_status == 0)) || { echo "kgate: FAILED the second kgate exited $stopped_status on SIGTERM" >>"$run/7.attacks"; status=1; }
+if grep -qi critical "$run/kgate-hostile.log"; then
+  echo "kgate: FAILED the second kgate logged: $(grep -hi critical "$run/kgate-hostile.log" | head -n 3)" >>"$run/7.attacks"
+  status=1
+fi
+bg_pids=()
+report "7. hostile clients against a kgate with 32 MiB and 16 MiB budgets while $hostile_count idempotent messages are produced" \
+  "$status" "$t" "$run/7.attacks" "$run/7.produce" "$run/7.consume"
+
 # ---- shutdown ----
-report_kgate_stop "$run" "$run"/kgate*.log
+report_kgate_stop "$run" "$run"/kgate.log "$run"/kgate-2.log
 
 if [[ ${#failures[@]} -ne 0 ]]; then
   echo "kafka_e2e: FAILED ${#failures[@]} scenario(s) in $(elapsed_since "$started_at") s: ${failures[*]}" >&2
