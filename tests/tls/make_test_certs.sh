@@ -9,6 +9,7 @@
 #   server.pem, server.key         RSA 2048: *.kafka.test, kafka.test, IP 127.0.0.1 (serverAuth)
 #   server.der                     server.pem in DER, for the "not PEM" case
 #   ec-chain.pem, ec.key           EC P-256 leaf for ec.kafka.test, then intermediate.pem
+#   ec.pem                         that leaf alone
 #   ed25519.pem, ed25519.key       Ed25519 leaf for ed.kafka.test
 #   client.pem, client.key         a client certificate (clientAuth), CN kgate-test-client
 #   expired.pem, expired.key       valid 2020-01-01 to 2021-01-01
@@ -109,7 +110,7 @@ run openssl pkey -in server.key -aes256 -passout pass:kgate -out encrypted.key
 run openssl rsa -in server.key -aes256 -traditional -passout pass:kgate -out encrypted-traditional.key
 
 for f in ca other-ca intermediate server ec ed25519 client expired future; do
-    [ "$f" = ec ] || cp "$f.pem" "$out/$f.pem"
+    cp "$f.pem" "$out/$f.pem"
 done
 cp ec-chain.pem server.der ca.key server.key ec.key ed25519.key client.key expired.key future.key wrong.key \
     encrypted.key encrypted-traditional.key "$out/"
