@@ -18,7 +18,9 @@ void print_summary(const TlsCredentials& c, SystemTime now, std::ostream& out) {
     fmt::print(out, "DNS names         {}\n", listed(c.dns_names));
     fmt::print(out, "IP addresses      {}\n", listed(c.ip_addresses));
     fmt::print(out, "valid             {} to {} ({} days left)\n", utc_text(c.not_before), utc_text(c.not_after), days_left);
-    if (c.chain.earliest_expiry < c.not_after) fmt::print(out, "chain expires     {} (a certificate after the leaf)\n", utc_text(c.chain.earliest_expiry));
+    if (c.chain.earliest_expiry < c.not_after) {
+        fmt::print(out, "chain expires     {} (a certificate after the leaf)\n", utc_text(c.chain.earliest_expiry));
+    }
     fmt::print(out, "key               {}, matches the certificate\n", c.key_type);
     fmt::print(out, "SHA-256           {}\n", c.sha256_fingerprint);
     if (c.ca_bundle) {

@@ -239,7 +239,8 @@ protocol::BasicResult<std::shared_ptr<EVP_PKEY>, TlsFileProblem> read_key(const 
                                        "unencrypted (openssl pkey -in ENCRYPTED -out PLAIN) and protect the file's permissions",
                                        path));
         }
-        return problem(TlsFileIssue::bad_key, path, fmt::format("key file {}: the private key cannot be read: {}", path, why));
+        return problem(TlsFileIssue::bad_key, path,
+                       fmt::format("key file {}: the private key cannot be read (damaged, or of a type OpenSSL cannot use): {}", path, why));
     }
     return std::shared_ptr<EVP_PKEY>(key, EVP_PKEY_free);
 }
@@ -349,7 +350,8 @@ CertificateFileResult read_certificate_file(const std::string& path, std::string
     }
     ERR_clear_error();
     if (file.certificates.empty()) {
-        return TlsFileProblems{problem(TlsFileIssue::no_certificate, path, fmt::format("{} {}: {}", what, path, missing_block(text, "certificate", blocks)))};
+        const std::string why = missing_block(text, "certificate", blocks);
+        return TlsFileProblems{problem(TlsFileIssue::no_certificate, path, fmt::format("{} {}: {}", what, path, why))};
     }
     return file;
 }
