@@ -12,7 +12,7 @@ std::string count_of(std::size_t n, std::string_view what) { return fmt::format(
 
 void print_summary(const TlsCredentials& c, SystemTime now, std::ostream& out) {
     const auto days_left = std::chrono::duration_cast<std::chrono::hours>(c.not_after - now).count() / 24;
-    fmt::print(out, "certificate file  {} ({})\n", c.chain.path, count_of(c.chain.certificates.size(), "certificate"));
+    fmt::print(out, "certificate file  {} ({})\n", c.chain.path, count_of(c.chain_length(), "certificate"));
     fmt::print(out, "subject           {}\n", c.subject);
     fmt::print(out, "issuer            {}\n", c.issuer);
     fmt::print(out, "DNS names         {}\n", listed(c.dns_names));

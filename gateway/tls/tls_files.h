@@ -70,9 +70,12 @@ struct TlsCredentials {
     SystemTime not_after;
     std::string sha256_fingerprint;  // of the leaf: "AB:CD:..." as openssl x509 -fingerprint prints it
     std::string key_type;            // "RSA 2048", "EC P-256", "Ed25519"
-    CertificateFile chain;           // the certificate file: leaf first; chain.certificates.size() is the chain length
+    CertificateFile chain;           // the certificate file: leaf first
     std::optional<CertificateFile> ca_bundle;
     std::shared_ptr<EVP_PKEY> key;
+
+    // Certificates in the file, the leaf included.
+    std::size_t chain_length() const { return chain.certificates.size(); }
 };
 
 using TlsFilesResult = protocol::BasicResult<TlsCredentials, TlsFileProblems>;

@@ -28,6 +28,7 @@ mkdir -p "$out"
 out=$(cd "$out" && pwd)
 work=$(mktemp -d "$out/.work.XXXXXX")
 trap 'rm -rf "$work"' EXIT
+trap 'exit 1' HUP INT TERM  # so that the EXIT trap removes the work folder then too
 cd "$work"
 log=openssl.log
 run() {

@@ -66,7 +66,7 @@ TEST(TlsFiles, GoodServerCertificateSaysWhatItHolds) {
     EXPECT_EQ(c.issuer, "CN=kgate test ca");
     EXPECT_EQ(c.dns_names, (std::vector<std::string>{"*.kafka.test", "kafka.test"}));
     EXPECT_EQ(c.ip_addresses, (std::vector<std::string>{"127.0.0.1"}));
-    EXPECT_EQ(c.chain.certificates.size(), 1u);
+    EXPECT_EQ(c.chain_length(), 1u);
     EXPECT_EQ(c.key_type, "RSA 2048");
     EXPECT_EQ(c.not_after - c.not_before, std::chrono::hours(24 * 3650));
     EXPECT_EQ(c.chain.earliest_expiry, c.not_after);
@@ -83,7 +83,7 @@ TEST(TlsFiles, EcLeafWithItsIntermediateVerifiesToTheRoot) {
     const auto c = valid(paths(test_cert("ec-chain.pem"), test_cert("ec.key"), test_cert("ca.pem")));
     EXPECT_EQ(c.subject, "CN=ec.kafka.test");
     EXPECT_EQ(c.issuer, "CN=kgate test intermediate");
-    EXPECT_EQ(c.chain.certificates.size(), 2u);
+    EXPECT_EQ(c.chain_length(), 2u);
     EXPECT_EQ(c.key_type, "EC P-256");
     EXPECT_LE(c.chain.earliest_expiry, c.not_after);
 }
