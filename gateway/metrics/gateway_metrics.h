@@ -18,6 +18,8 @@
 #include <prometheus/histogram.h>
 #include <prometheus/registry.h>
 
+#include "gateway/metrics/tls_certificate_metrics.h"
+
 namespace kgate::gateway {
 
 class MemoryBudget;
@@ -89,6 +91,8 @@ public:
     void sample_budgets(const MemoryBudget& requests, const MemoryBudget& responses);
 
     const prometheus::Registry& registry() const { return *registry_; }
+    // Certificate expiry gauges, on this registry (gateway/metrics/tls_certificate_metrics.h).
+    TlsCertificateMetrics& tls_certificates() { return tls_certificates_; }
 
 private:
     // Labelled children per api key (and version) are created on first use and cached as
@@ -142,6 +146,7 @@ private:
     std::vector<std::atomic<prometheus::Counter*>> rewrite_slots_;  // [api_key]
     std::vector<std::atomic<prometheus::Histogram*>> latency_slots_;  // [api_key]
     std::vector<std::atomic<prometheus::Counter*>> response_slots_;  // [api_key * kErrorSlots + error_code + 1]
+    TlsCertificateMetrics tls_certificates_{*registry_};
 };
 
 }  // namespace kgate::gateway
