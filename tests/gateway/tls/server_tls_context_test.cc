@@ -23,8 +23,7 @@ struct Files : ::testing::Test {
     ClientTls settings(long serial, long from, long to) {
         auto leaf = make_certificate(key.get(), "127.0.0.1", serial, from, to, ca.get(), ca_key.get());
         ClientTls t;
-        t.certificate_file = folder.write("chain-" + std::to_string(serial) + ".pem", leaf.get());
-        folder.write("chain-" + std::to_string(serial) + ".pem", ca.get());
+        t.certificate_file = folder.write_chain("chain-" + std::to_string(serial) + ".pem", {leaf.get(), ca.get()});
         t.key_file = folder.write("key.pem", key.get());
         return t;
     }

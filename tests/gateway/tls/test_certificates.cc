@@ -62,10 +62,10 @@ CertificateFolder::~CertificateFolder() {
     std::filesystem::remove_all(path_, ignored);
 }
 
-std::string CertificateFolder::write(const std::string& name, X509* certificate) const {
+std::string CertificateFolder::write_chain(const std::string& name, std::initializer_list<X509*> certificates) const {
     const auto file = (path_ / name).string();
-    FILE* f = std::fopen(file.c_str(), "a");  // appending: a chain is written one certificate at a time
-    PEM_write_X509(f, certificate);
+    FILE* f = std::fopen(file.c_str(), "w");
+    for (X509* c : certificates) PEM_write_X509(f, c);
     std::fclose(f);
     return file;
 }

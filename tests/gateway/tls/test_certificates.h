@@ -2,6 +2,7 @@
 // Certificates and keys made in memory for the TLS tests (P-256 keys: quick to make), written
 // as PEM files into a temporary folder of their own.
 #include <filesystem>
+#include <initializer_list>
 #include <memory>
 #include <string>
 
@@ -29,7 +30,9 @@ class CertificateFolder {
 public:
     CertificateFolder();
     ~CertificateFolder();
-    std::string write(const std::string& name, X509* certificate) const;
+    std::string write(const std::string& name, X509* certificate) const { return write_chain(name, {certificate}); }
+    // The leaf first, then the rest of its chain, in one file.
+    std::string write_chain(const std::string& name, std::initializer_list<X509*> certificates) const;
     std::string write(const std::string& name, EVP_PKEY* key) const;
     std::string write_text(const std::string& name, const std::string& text) const;
     const std::filesystem::path& path() const { return path_; }

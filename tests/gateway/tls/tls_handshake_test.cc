@@ -28,11 +28,12 @@ struct Pki : ::testing::Test {
     testing::Key server_key = make_key();
     testing::Key client_key = make_key();
     std::string ca_file = folder.write("ca.pem", ca.get());
+    int server_files = 0;
 
     std::shared_ptr<const ServerTlsContext> server_context(ClientAuth auth) {
         auto leaf = make_certificate(server_key.get(), "127.0.0.1", 2, -60, kDay, ca.get(), ca_key.get());
         ClientTls t;
-        t.certificate_file = folder.write("server-" + std::to_string(static_cast<int>(auth)) + ".pem", leaf.get());
+        t.certificate_file = folder.write("server-" + std::to_string(++server_files) + ".pem", leaf.get());
         t.key_file = folder.write("server-key.pem", server_key.get());
         t.client_auth = auth;
         if (auth != ClientAuth::none) t.client_ca_file = ca_file;
@@ -42,15 +43,20 @@ struct Pki : ::testing::Test {
         return loaded;
     }
 
-    // A client context trusting the CA; with a client certificate when `with_certificate`.
-    asio::ssl::context client_context(bool with_certificate) {
+    enum class ClientCertificate { none, from_the_ca, self_signed };
+
+    // A client context trusting the CA, with a client certificate as asked.
+    asio::ssl::context client_context(ClientCertificate which) {
         asio::ssl::context c(asio::ssl::context::tls_client);
         c.load_verify_file(ca_file);
         c.set_verify_mode(asio::ssl::verify_peer);
-        if (with_certificate) {
-            auto cert = make_certificate(client_key.get(), "client", 3, -60, kDay, ca.get(), ca_key.get());
-            c.use_certificate_file(folder.write("client.pem", cert.get()), asio::ssl::context::pem);
-            c.use_private_key_file(folder.write("client-key.pem", client_key.get()), asio::ssl::context::pem);
+        if (which != ClientCertificate::none) {
+            const bool signed_by_ca = which == ClientCertificate::from_the_ca;
+            auto cert = make_certificate(client_key.get(), "client", 3, -60, kDay, signed_by_ca ? ca.get() : nullptr,
+                                         signed_by_ca ? ca_key.get() : nullptr);
+            const std::string name = signed_by_ca ? "client" : "stranger";
+            c.use_certificate_file(folder.write(name + ".pem", cert.get()), asio::ssl::context::pem);
+            c.use_private_key_file(folder.write(name + "-key.pem", client_key.get()), asio::ssl::context::pem);
         }
         return c;
     }
@@ -65,7 +71,7 @@ TEST_F(Pki, FramesCrossTlsBothWays) {
     testing::SocketPair s;
     TransportStream server(std::move(s.reader));
     server.start_server_tls(server_context(ClientAuth::none));
-    auto client_ctx = client_context(false);
+    auto client_ctx = client_context(ClientCertificate::none);
     asio::ssl::stream<tcp::socket&> client(s.writer, client_ctx);
 
     TlsHandshakeOutcome outcome{TlsHandshakeResult::failed, "not run"};
@@ -153,16 +159,25 @@ TEST_F(Pki, AClientThatLeavesMidHandshakeClosedIt) {
     EXPECT_EQ(outcome.result, TlsHandshakeResult::closed) << outcome.reason;
 }
 
-// Under tls-client-auth required: a client without a certificate is refused, one with passes.
+// Under tls-client-auth required: a client without a certificate, or with one the CA did not
+// sign, is refused; one with a certificate from the CA passes.
 TEST_F(Pki, RequiredClientCertificates) {
-    for (const bool with_certificate : {false, true}) {
+    const std::pair<ClientCertificate, TlsHandshakeResult> cases[] = {
+        {ClientCertificate::none, TlsHandshakeResult::no_client_certificate},
+        {ClientCertificate::self_signed, TlsHandshakeResult::bad_client_certificate},
+        {ClientCertificate::from_the_ca, TlsHandshakeResult::ok},
+    };
+    for (const auto& [which, expected] : cases) {
         testing::SocketPair s;
         TransportStream server(std::move(s.reader));
         server.start_server_tls(server_context(ClientAuth::required));
-        auto client_ctx = client_context(with_certificate);
+        auto client_ctx = client_context(which);
         asio::ssl::stream<tcp::socket&> client(s.writer, client_ctx);
         TlsHandshakeOutcome outcome;
-        run(s.io, [&]() -> awaitable<void> { outcome = co_await server_handshake(server, 2s); });
+        run(s.io, [&]() -> awaitable<void> {
+            outcome = co_await server_handshake(server, 2s);
+            server.socket().close();  // the client's read below ends
+        });
         run(s.io, [&]() -> awaitable<void> {
             error_code ec;
             co_await client.async_handshake(asio::ssl::stream_base::client, with_ec(ec));
@@ -172,8 +187,7 @@ TEST_F(Pki, RequiredClientCertificates) {
             }
         });
         s.io.run_for(3s);
-        if (with_certificate) EXPECT_EQ(outcome.result, TlsHandshakeResult::ok) << outcome.reason;
-        else EXPECT_EQ(outcome.result, TlsHandshakeResult::no_client_certificate) << outcome.reason;
+        EXPECT_EQ(outcome.result, expected) << outcome.reason;
     }
 }
 
