@@ -13,6 +13,7 @@
 #      a connection opened before keeps working; a reload with a mismatched key keeps the
 #      certificate serving and says why, in the log and to the admin API's ReloadCertificates;
 #      ReloadCertificates with good files serves them;
+#   e. start-up and check-config refuse a key that does not match and a missing file, naming them;
 #   kgate stops on SIGTERM with status 0.
 #
 #   run_tls_e2e.sh KGATE MOCK_CLUSTER GRPCURL WORKDIR
@@ -78,7 +79,7 @@ echo "tls_e2e: certificates made: CA, server serials 1001 and 2002 (127.0.0.1 in
 
 start_mock_cluster "$mock_cluster" "$run" "$PROCESS_LIMIT_S" orders:3
 
-base=$(pick_ports 14) || die "cannot find free ports"
+base=$(pick_ports 15) || die "cannot find free ports"
 gateway=127.0.0.1:$base metrics=127.0.0.1:$((base + 5)) admin=127.0.0.1:$((base + 6))
 mtls=127.0.0.1:$((base + 7)) mtls_metrics=127.0.0.1:$((base + 12))
 ready() { test "$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "http://$1/readyz")" = 200; }
@@ -193,6 +194,36 @@ check "kgate_tls_reloads_total ok ${ok_reloads:-?}, failed ${failed_reloads:-?}"
 produce_consume d "$gateway" "$run/d.kcat" "${tls[@]}" || status=1
 cat "$run/d.kcat" >>"$d"
 report "d. certificates reload on SIGHUP and ReloadCertificates; a failed reload keeps the old one and says why" "$status" "$t" "$d"
+
+# ---- e. start-up and check-config refuse bad files, naming them ----
+t=$(date +%s)
+status=0
+e=$run/e.out
+: >"$e"
+# refuses WHAT TEXT COMMAND...: COMMAND must fail within 10 s with TEXT in its output.
+refuses() {
+  local what=$1 text=$2 out
+  shift 2
+  if out=$(timeout 10 "$@" 2>&1); then
+    echo "$what: FAILED it was accepted" >>"$e"
+    status=1
+  elif grep -qF -- "$text" <<<"$out"; then
+    echo "$what: OK refused ($(grep -F -- "$text" <<<"$out" | head -n 1 | sed 's/.*\] //'))" >>"$e"
+  else
+    echo "$what: FAILED the message does not say \"$text\": $out" >>"$e"
+    status=1
+  fi
+}
+bad=(--upstream "$mock_brokers" --listen "127.0.0.1:$((base + 13))" --http-listen off --admin-listen off --state-dir "$run/state-bad")
+refuses "kgate serve with a key that does not match" "\"$pki/wrong.key\" does not match the certificate in \"$pki/chain1.pem\"" \
+  "$kgate" serve "${bad[@]}" --tls-certificate "$pki/chain1.pem" --tls-key "$pki/wrong.key"
+refuses "kgate serve with a certificate file that is not there" "tls-certificate: \"$pki/missing.pem\" cannot be read" \
+  "$kgate" serve "${bad[@]}" --tls-certificate "$pki/missing.pem" --tls-key "$pki/server1.key"
+refuses "kgate check-config with a key that does not match" "does not match the certificate" \
+  "$kgate" check-config "${bad[@]}" --tls-certificate "$pki/chain1.pem" --tls-key "$pki/wrong.key"
+refuses "client certificates required without a CA bundle" "tls-client-ca: required with tls-client-auth required" \
+  "$kgate" check-config "${bad[@]}" --tls-certificate "$pki/chain1.pem" --tls-key "$pki/server1.key" --tls-client-auth required
+report "e. start-up and check-config refuse bad TLS files, naming file and reason" "$status" "$t" "$e"
 
 # ---- shutdown ----
 echo "kgate: $(grep -c 'TLS handshake' "$run/kgate.log" || true) handshake failures logged (rate-limited)"
