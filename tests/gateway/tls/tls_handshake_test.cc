@@ -62,17 +62,28 @@ struct Pki : ::testing::Test {
     }
 };
 
+// A loopback connection: kgate's side a TransportStream with TLS started, the client's Asio's
+// TLS stream (its handshake not started).
+struct TlsPair {
+    testing::SocketPair s;
+    TransportStream server{std::move(s.reader)};
+    asio::ssl::context client_ctx;
+    asio::ssl::stream<tcp::socket&> client{s.writer, client_ctx};
+
+    TlsPair(Pki& pki, ClientAuth auth, Pki::ClientCertificate certificate = Pki::ClientCertificate::none)
+        : client_ctx(pki.client_context(certificate)) {
+        server.start_server_tls(pki.server_context(auth));
+    }
+};
+
 template <class F>
 void run(asio::io_context& io, F&& f) {
     asio::co_spawn(io, std::forward<F>(f), asio::detached);
 }
 
 TEST_F(Pki, FramesCrossTlsBothWays) {
-    testing::SocketPair s;
-    TransportStream server(std::move(s.reader));
-    server.start_server_tls(server_context(ClientAuth::none));
-    auto client_ctx = client_context(ClientCertificate::none);
-    asio::ssl::stream<tcp::socket&> client(s.writer, client_ctx);
+    TlsPair pair(*this, ClientAuth::none);
+    auto& [s, server, client_ctx, client] = pair;
 
     TlsHandshakeOutcome outcome{TlsHandshakeResult::failed, "not run"};
     ReadBuffer in;
@@ -105,10 +116,41 @@ TEST_F(Pki, FramesCrossTlsBothWays) {
     EXPECT_EQ(answers.back(), std::byte('c'));
 }
 
+// A drain shuts the receive side of a client's socket and still writes the answers in flight:
+// the end of the stream the reader then sees must not stop TLS from writing.
+TEST_F(Pki, AnswersStillGoOutAfterTheReceiveSideIsShut) {
+    TlsPair pair(*this, ClientAuth::none);
+    auto& [s, server, client_ctx, client] = pair;
+    error_code second_read, write_ec, client_ec;
+    std::array<unsigned char, 5> answer{};
+    run(s.io, [&]() -> awaitable<void> {
+        (void)co_await server_handshake(server, 2s);
+        ReadBuffer in;
+        FrameBuffer frame;
+        EXPECT_FALSE(co_await read_frame(server, in, frame, 1 << 20));
+        error_code ignored;
+        server.socket().shutdown(tcp::socket::shutdown_receive, ignored);  // what ClientSession::drain() does
+        second_read = co_await read_frame(server, in, frame, 1 << 20);
+        FrameBatch out;
+        out.add(std::vector<std::byte>(1, std::byte('!')));
+        write_ec = co_await out.write_to(server);
+    });
+    run(s.io, [&]() -> awaitable<void> {
+        co_await client.async_handshake(asio::ssl::stream_base::client, with_ec(client_ec));
+        const std::array<unsigned char, 5> request{0, 0, 0, 1, 'q'};
+        co_await asio::async_write(client, asio::buffer(request), with_ec(client_ec));
+        co_await asio::async_read(client, asio::buffer(answer), with_ec(client_ec));
+    });
+    s.io.run_for(5s);
+    EXPECT_TRUE(second_read) << "the reader sees the end of the stream";
+    EXPECT_FALSE(write_ec) << write_ec.message();
+    EXPECT_FALSE(client_ec) << client_ec.message();
+    EXPECT_EQ(answer[4], '!');
+}
+
 TEST_F(Pki, PlaintextKafkaBytesAreNotTls) {
-    testing::SocketPair s;
-    TransportStream server(std::move(s.reader));
-    server.start_server_tls(server_context(ClientAuth::none));
+    TlsPair pair(*this, ClientAuth::none);
+    auto& [s, server, client_ctx, client] = pair;
     // The start of an ApiVersions v3 request, as a plaintext client sends it.
     const std::array<unsigned char, 16> plain{0, 0, 0, 12, 0, 18, 0, 3, 0, 0, 0, 1, 0, 2, 'c', 'l'};
     asio::write(s.writer, asio::buffer(plain));
@@ -119,9 +161,8 @@ TEST_F(Pki, PlaintextKafkaBytesAreNotTls) {
 }
 
 TEST_F(Pki, GarbageAfterARecordHeaderFails) {
-    testing::SocketPair s;
-    TransportStream server(std::move(s.reader));
-    server.start_server_tls(server_context(ClientAuth::none));
+    TlsPair pair(*this, ClientAuth::none);
+    auto& [s, server, client_ctx, client] = pair;
     std::vector<unsigned char> garbage{0x16, 0x03, 0x01, 0x00, 0x40};  // a handshake record of 64 bytes
     garbage.resize(5 + 64, 0xee);
     asio::write(s.writer, asio::buffer(garbage));
@@ -133,9 +174,8 @@ TEST_F(Pki, GarbageAfterARecordHeaderFails) {
 }
 
 TEST_F(Pki, AStalledHandshakeTimesOut) {
-    testing::SocketPair s;
-    TransportStream server(std::move(s.reader));
-    server.start_server_tls(server_context(ClientAuth::none));
+    TlsPair pair(*this, ClientAuth::none);
+    auto& [s, server, client_ctx, client] = pair;
     const std::array<unsigned char, 3> start{0x16, 0x03, 0x01};  // and then nothing
     asio::write(s.writer, asio::buffer(start));
     TlsHandshakeOutcome outcome;
@@ -147,9 +187,8 @@ TEST_F(Pki, AStalledHandshakeTimesOut) {
 }
 
 TEST_F(Pki, AClientThatLeavesMidHandshakeClosedIt) {
-    testing::SocketPair s;
-    TransportStream server(std::move(s.reader));
-    server.start_server_tls(server_context(ClientAuth::none));
+    TlsPair pair(*this, ClientAuth::none);
+    auto& [s, server, client_ctx, client] = pair;
     const std::array<unsigned char, 3> start{0x16, 0x03, 0x01};
     asio::write(s.writer, asio::buffer(start));
     s.writer.close();
@@ -168,11 +207,8 @@ TEST_F(Pki, RequiredClientCertificates) {
         {ClientCertificate::from_the_ca, TlsHandshakeResult::ok},
     };
     for (const auto& [which, expected] : cases) {
-        testing::SocketPair s;
-        TransportStream server(std::move(s.reader));
-        server.start_server_tls(server_context(ClientAuth::required));
-        auto client_ctx = client_context(which);
-        asio::ssl::stream<tcp::socket&> client(s.writer, client_ctx);
+        TlsPair pair(*this, ClientAuth::required, which);
+        auto& [s, server, client_ctx, client] = pair;
         TlsHandshakeOutcome outcome;
         run(s.io, [&]() -> awaitable<void> {
             outcome = co_await server_handshake(server, 2s);
