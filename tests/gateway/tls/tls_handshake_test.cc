@@ -83,7 +83,9 @@ void run(asio::io_context& io, F&& f) {
 
 TEST_F(Pki, FramesCrossTlsBothWays) {
     TlsPair pair(*this, ClientAuth::none);
-    auto& [s, server, client_ctx, client] = pair;
+    auto& s = pair.s;
+    auto& server = pair.server;
+    auto& client = pair.client;
 
     TlsHandshakeOutcome outcome{TlsHandshakeResult::failed, "not run"};
     ReadBuffer in;
@@ -120,7 +122,9 @@ TEST_F(Pki, FramesCrossTlsBothWays) {
 // the end of the stream the reader then sees must not stop TLS from writing.
 TEST_F(Pki, AnswersStillGoOutAfterTheReceiveSideIsShut) {
     TlsPair pair(*this, ClientAuth::none);
-    auto& [s, server, client_ctx, client] = pair;
+    auto& s = pair.s;
+    auto& server = pair.server;
+    auto& client = pair.client;
     error_code second_read, write_ec, client_ec;
     std::array<unsigned char, 5> answer{};
     run(s.io, [&]() -> awaitable<void> {
@@ -150,7 +154,8 @@ TEST_F(Pki, AnswersStillGoOutAfterTheReceiveSideIsShut) {
 
 TEST_F(Pki, PlaintextKafkaBytesAreNotTls) {
     TlsPair pair(*this, ClientAuth::none);
-    auto& [s, server, client_ctx, client] = pair;
+    auto& s = pair.s;
+    auto& server = pair.server;
     // The start of an ApiVersions v3 request, as a plaintext client sends it.
     const std::array<unsigned char, 16> plain{0, 0, 0, 12, 0, 18, 0, 3, 0, 0, 0, 1, 0, 2, 'c', 'l'};
     asio::write(s.writer, asio::buffer(plain));
@@ -162,7 +167,8 @@ TEST_F(Pki, PlaintextKafkaBytesAreNotTls) {
 
 TEST_F(Pki, GarbageAfterARecordHeaderFails) {
     TlsPair pair(*this, ClientAuth::none);
-    auto& [s, server, client_ctx, client] = pair;
+    auto& s = pair.s;
+    auto& server = pair.server;
     std::vector<unsigned char> garbage{0x16, 0x03, 0x01, 0x00, 0x40};  // a handshake record of 64 bytes
     garbage.resize(5 + 64, 0xee);
     asio::write(s.writer, asio::buffer(garbage));
@@ -175,7 +181,8 @@ TEST_F(Pki, GarbageAfterARecordHeaderFails) {
 
 TEST_F(Pki, AStalledHandshakeTimesOut) {
     TlsPair pair(*this, ClientAuth::none);
-    auto& [s, server, client_ctx, client] = pair;
+    auto& s = pair.s;
+    auto& server = pair.server;
     const std::array<unsigned char, 3> start{0x16, 0x03, 0x01};  // and then nothing
     asio::write(s.writer, asio::buffer(start));
     TlsHandshakeOutcome outcome;
@@ -188,7 +195,8 @@ TEST_F(Pki, AStalledHandshakeTimesOut) {
 
 TEST_F(Pki, AClientThatLeavesMidHandshakeClosedIt) {
     TlsPair pair(*this, ClientAuth::none);
-    auto& [s, server, client_ctx, client] = pair;
+    auto& s = pair.s;
+    auto& server = pair.server;
     const std::array<unsigned char, 3> start{0x16, 0x03, 0x01};
     asio::write(s.writer, asio::buffer(start));
     s.writer.close();
@@ -208,7 +216,9 @@ TEST_F(Pki, RequiredClientCertificates) {
     };
     for (const auto& [which, expected] : cases) {
         TlsPair pair(*this, ClientAuth::required, which);
-        auto& [s, server, client_ctx, client] = pair;
+        auto& s = pair.s;
+        auto& server = pair.server;
+        auto& client = pair.client;
         TlsHandshakeOutcome outcome;
         run(s.io, [&]() -> awaitable<void> {
             outcome = co_await server_handshake(server, 2s);
