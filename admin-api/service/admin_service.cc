@@ -114,4 +114,17 @@ grpc::Status AdminService::GetStatus(grpc::ServerContext* context, const v1::Get
     });
 }
 
+grpc::Status AdminService::ReloadCertificates(grpc::ServerContext* context, const v1::ReloadCertificatesRequest*,
+                                              v1::ReloadCertificatesResponse* out) {
+    return call(context, "ReloadCertificates", [&] {
+        const auto reloaded = control_.reload_certificates();
+        if (!reloaded) return to_status(reloaded.error());
+        out->set_subject(reloaded->subject);
+        out->set_serial(reloaded->serial);
+        out->set_not_after(reloaded->not_after);
+        out->set_not_after_unix_seconds(std::chrono::duration_cast<std::chrono::seconds>(reloaded->expires.time_since_epoch()).count());
+        return grpc::Status::OK;
+    });
+}
+
 }  // namespace kgate::admin

@@ -25,6 +25,7 @@ public:
     grpc::Status DrainBroker(grpc::ServerContext*, const v1::DrainBrokerRequest*, v1::DrainBrokerResponse*) override;
     grpc::Status ResumeBroker(grpc::ServerContext*, const v1::ResumeBrokerRequest*, v1::Route*) override;
     grpc::Status GetStatus(grpc::ServerContext*, const v1::GetStatusRequest*, v1::GetStatusResponse*) override;
+    grpc::Status ReloadCertificates(grpc::ServerContext*, const v1::ReloadCertificatesRequest*, v1::ReloadCertificatesResponse*) override;
 
 private:
     template <class Work>

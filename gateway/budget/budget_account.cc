@@ -32,11 +32,11 @@ void BudgetAccount::took_buffered(std::size_t n) {
     hold(n);
 }
 
-awaitable<std::size_t> BudgetAccount::before_read(tcp::socket& socket, std::size_t remaining) {
+awaitable<std::size_t> BudgetAccount::before_read(tcp::socket& socket, std::size_t remaining, std::size_t buffered_above) {
     const std::size_t step = std::min(remaining, step_);
     auto delay = std::chrono::milliseconds(kFirstRetry);
     const auto gone = [&] {
-        if (peer_left_mid_frame(socket, remaining)) return true;
+        if (peer_left_mid_frame(socket, remaining, buffered_above)) return true;
         recipient_left_ = recipient_ != nullptr && peer_finished(*recipient_);
         return recipient_left_;
     };

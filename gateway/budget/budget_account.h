@@ -43,7 +43,7 @@ public:
     BudgetAccount& operator=(const BudgetAccount&) = delete;
 
     // BodyReadGate
-    awaitable<std::size_t> before_read(tcp::socket& socket, std::size_t remaining) override;
+    awaitable<std::size_t> before_read(tcp::socket& socket, std::size_t remaining, std::size_t buffered_above) override;
     void after_read(std::size_t allowed, std::size_t got) override;
     void took_buffered(std::size_t n) override;
     void frame_done() override { budget_.frame_done(owner_); }

@@ -11,6 +11,7 @@
 #include "gateway/config/config_loader.h"
 #include "gateway/routing/route_store.h"
 #include "gateway/server/gateway_server.h"
+#include "gateway/tls/server_tls_context.h"
 
 namespace kgate::cli {
 namespace {
@@ -54,6 +55,12 @@ void add_config_options(CLI::App* cmd, gateway::ConfigFlags& f) {
     cmd->add_option("--admin-token-file", f.admin_token_file, "file holding the bearer token every admin call but health must carry");
     cmd->add_option("--admin-tls-cert", f.admin_tls_cert, "PEM certificate chain: serve the admin API over TLS (with --admin-tls-key)");
     cmd->add_option("--admin-tls-key", f.admin_tls_key, "PEM private key for --admin-tls-cert");
+    cmd->add_option("--tls-certificate", f.tls_certificate,
+                    "PEM certificate, leaf first then its chain: every client listener serves TLS only (with --tls-key)");
+    cmd->add_option("--tls-key", f.tls_key, "PEM private key of --tls-certificate");
+    cmd->add_option("--tls-client-auth", f.tls_client_auth, "client certificates: none (default), optional or required");
+    cmd->add_option("--tls-client-ca", f.tls_client_ca, "PEM CA bundle client certificates are verified against");
+    cmd->add_option("--tls-handshake-timeout-ms", f.tls_handshake_timeout_ms, "a client's TLS handshake must finish within this (default 10000)");
     cmd->add_option("--broker-kind", f.broker_kind, "kafka (default) or kop: KoP (Kafka-on-Pulsar) brokers get their protocol quirks smoothed");
     cmd->add_option("--kop-topic-prefix", f.kop_topic_prefix, "with --broker-kind kop: the tenant/namespace prefix KoP puts on topic names it lists (default public/default/)");
     cmd->add_option("--metadata-refresh-ms", f.metadata_refresh_ms, "how often the broker list is refreshed (default 30000)");
@@ -122,12 +129,20 @@ void add_check_config_command(CLI::App& app) {
         bool ok = false;
         const auto config = load_or_explain(*flags, ok);
         if (!ok) throw CLI::RuntimeError(2);
+        if (config.tls.enabled()) {  // the files, as start-up would load them
+            std::string error;
+            if (!gateway::ServerTlsContext::load(config.tls, error)) {
+                std::cerr << "kgate: " << error << "\n";
+                throw CLI::RuntimeError(2);
+            }
+        }
         std::cout << "configuration is valid: " << config.upstream.size() << " upstream bootstrap servers, listening on "
                   << config.listen.to_string() << ", broker ports " << config.first_broker_port() << "-" << config.last_broker_port()
                   << ", clients told " << config.client_host();
         const auto static_routes = std::count_if(config.overrides.begin(), config.overrides.end(),
                                                  [](const gateway::UpstreamOverride& o) { return o.address && o.listen_port; });
         if (static_routes != 0) std::cout << ", " << static_routes << " static routes (served before discovery)";
+        if (config.tls.enabled()) std::cout << ", TLS for clients (client certificates " << gateway::client_auth_name(config.tls.client_auth) << ")";
         std::cout << "\n";
     });
 }

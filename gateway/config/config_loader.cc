@@ -118,6 +118,12 @@ void apply_limit(GatewayConfig& c, const std::string& name, long long n, const s
     else if (name == "upstream-timeout-margin-ms") c.upstream_timeout_margin = ms;
 }
 
+void apply_client_auth(GatewayConfig& c, const std::string& text, const std::string& where, std::vector<std::string>& problems) {
+    if (!parse_client_auth(text, c.tls.client_auth)) {
+        problems.push_back(fmt::format("{}: \"{}\" is not one of none, optional, required", where, text));
+    }
+}
+
 void apply_yaml(GatewayConfig& c, const std::string& file, std::vector<std::string>& problems) {
     YAML::Node root;
     try {
@@ -138,7 +144,8 @@ void apply_yaml(GatewayConfig& c, const std::string& file, std::vector<std::stri
                                                 "max-connections-per-address", "connections-max-idle-ms", "frame-grace-ms",
                                                 "frame-min-bytes-per-second", "upstream-request-timeout-ms",
                                                 "upstream-timeout-margin-ms", "request-memory-budget", "response-memory-budget",
-                                                "pre-auth-max-frame-size"};
+                                                "pre-auth-max-frame-size", "tls-certificate", "tls-key", "tls-client-auth",
+                                                "tls-client-ca", "tls-handshake-timeout-ms"};
     for (const auto& kv : root) {
         const auto key = kv.first.as<std::string>();
         const std::string where = fmt::format("{}: {}", file, key);
@@ -189,6 +196,17 @@ void apply_yaml(GatewayConfig& c, const std::string& file, std::vector<std::stri
             scalar(v, where, c.admin_tls_cert, problems);
         } else if (key == "admin-tls-key") {
             scalar(v, where, c.admin_tls_key, problems);
+        } else if (key == "tls-certificate") {
+            scalar(v, where, c.tls.certificate_file, problems);
+        } else if (key == "tls-key") {
+            scalar(v, where, c.tls.key_file, problems);
+        } else if (key == "tls-client-ca") {
+            scalar(v, where, c.tls.client_ca_file, problems);
+        } else if (key == "tls-client-auth") {
+            if (scalar(v, where, s, problems)) apply_client_auth(c, s, where, problems);
+        } else if (key == "tls-handshake-timeout-ms") {
+            long ms = 0;
+            if (scalar(v, where, ms, problems)) c.tls.handshake_timeout = std::chrono::milliseconds(ms);
         } else if (key == "broker-kind") {
             if (scalar(v, where, s, problems) && !parse_broker_kind(s, c.broker_kind)) {
                 problems.push_back(fmt::format("{}: \"{}\" is neither kafka nor kop", where, s));
@@ -274,6 +292,11 @@ GatewayConfig load_config(const ConfigFlags& f, std::vector<std::string>& proble
     if (f.admin_token_file) c.admin_token_file = *f.admin_token_file;
     if (f.admin_tls_cert) c.admin_tls_cert = *f.admin_tls_cert;
     if (f.admin_tls_key) c.admin_tls_key = *f.admin_tls_key;
+    if (f.tls_certificate) c.tls.certificate_file = *f.tls_certificate;
+    if (f.tls_key) c.tls.key_file = *f.tls_key;
+    if (f.tls_client_ca) c.tls.client_ca_file = *f.tls_client_ca;
+    if (f.tls_client_auth) apply_client_auth(c, *f.tls_client_auth, "--tls-client-auth", problems);
+    if (f.tls_handshake_timeout_ms) c.tls.handshake_timeout = std::chrono::milliseconds(*f.tls_handshake_timeout_ms);
     if (f.advertised_host) c.advertised_host = *f.advertised_host;
     if (f.broker_kind && !parse_broker_kind(*f.broker_kind, c.broker_kind)) {
         problems.push_back(fmt::format("--broker-kind: \"{}\" is neither kafka nor kop", *f.broker_kind));

@@ -31,6 +31,11 @@ struct ConfigFlags {
     std::optional<std::string> admin_token_file;
     std::optional<std::string> admin_tls_cert;
     std::optional<std::string> admin_tls_key;
+    std::optional<std::string> tls_certificate;
+    std::optional<std::string> tls_key;
+    std::optional<std::string> tls_client_auth;  // none, optional, required
+    std::optional<std::string> tls_client_ca;
+    std::optional<long> tls_handshake_timeout_ms;
     std::optional<std::string> upstream_sasl_mechanism;
     std::optional<std::string> upstream_sasl_username;
     std::optional<std::string> upstream_sasl_password_file;

@@ -55,6 +55,26 @@ void validate_overrides(const GatewayConfig& c, std::vector<std::string>& proble
     }
 }
 
+// Client-facing TLS: the settings that go together. Whether the files hold what they should is
+// checked when they are loaded (gateway/tls/server_tls_context.cc), at start-up and reload.
+void validate_tls(const ClientTls& t, std::vector<std::string>& problems) {
+    if (!t.enabled()) {
+        if (!t.key_file.empty() || !t.client_ca_file.empty() || t.client_auth != ClientAuth::none) {
+            problems.emplace_back("tls-key, tls-client-auth, tls-client-ca: given without tls-certificate; set tls-certificate to serve TLS");
+        }
+        return;
+    }
+    if (t.key_file.empty()) problems.emplace_back("tls-key: required with tls-certificate (the PEM private key of its leaf certificate)");
+    if (t.client_auth != ClientAuth::none && t.client_ca_file.empty()) {
+        problems.emplace_back(fmt::format("tls-client-ca: required with tls-client-auth {} (the PEM CA bundle client certificates are verified against)",
+                                          client_auth_name(t.client_auth)));
+    }
+    if (t.client_auth == ClientAuth::none && !t.client_ca_file.empty()) {
+        problems.emplace_back("tls-client-ca: given with tls-client-auth none; set tls-client-auth to optional or required, or drop it");
+    }
+    if (t.handshake_timeout.count() <= 0) problems.emplace_back("tls-handshake-timeout-ms: must be positive");
+}
+
 // Connection limits and timeouts. A check runs at least as often as the shortest of them, so
 // each must leave it room: at least 100 ms.
 void validate_limits(const GatewayConfig& c, std::vector<std::string>& problems) {
@@ -123,6 +143,23 @@ bool parse_broker_kind(std::string_view text, BrokerKind& out) {
     else if (text == "kop") out = BrokerKind::kop;
     else return false;
     return true;
+}
+
+bool parse_client_auth(std::string_view text, ClientAuth& out) {
+    if (text == "none") out = ClientAuth::none;
+    else if (text == "optional") out = ClientAuth::optional;
+    else if (text == "required") out = ClientAuth::required;
+    else return false;
+    return true;
+}
+
+std::string_view client_auth_name(ClientAuth auth) {
+    switch (auth) {
+        case ClientAuth::optional: return "optional";
+        case ClientAuth::required: return "required";
+        case ClientAuth::none: break;
+    }
+    return "none";
 }
 
 bool parse_port_range(std::string_view text, std::uint16_t& first, std::uint16_t& last, std::string& error) {
@@ -219,6 +256,7 @@ std::vector<std::string> validate(const GatewayConfig& c) {
     if (c.drain_timeout.count() < 0) problems.emplace_back("drain-timeout-ms: must not be negative");
     if (c.metadata_refresh.count() < 100) problems.emplace_back("metadata-refresh-ms: must be at least 100");
     validate_limits(c, problems);
+    validate_tls(c.tls, problems);
     if (c.state_dir.empty()) problems.emplace_back("state-dir: must not be empty");
     if (!c.kop_topic_prefix.empty() && !c.kop_topic_prefix.ends_with('/')) {
         problems.emplace_back(fmt::format("kop-topic-prefix: \"{}\" must end with '/' (KoP writes tenant/namespace/topic)", c.kop_topic_prefix));

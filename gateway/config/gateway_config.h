@@ -38,6 +38,20 @@ struct UpstreamSasl {
 // (gateway/kop/); it is never guessed from what a broker answers.
 enum class BrokerKind { kafka, kop };
 
+// Client-facing TLS (gateway/tls/). With a certificate, the bootstrap listener and every broker
+// listener serve TLS only. Client certificates are not asked for (none), verified when a client
+// sends one (optional), or needed (required).
+enum class ClientAuth { none, optional, required };
+struct ClientTls {
+    std::string certificate_file;  // PEM: the leaf first, then the chain
+    std::string key_file;          // PEM, unencrypted
+    ClientAuth client_auth = ClientAuth::none;
+    std::string client_ca_file;    // PEM bundle client certificates are verified against
+    std::chrono::milliseconds handshake_timeout{10000};
+
+    bool enabled() const { return !certificate_file.empty(); }
+};
+
 struct GatewayConfig {
     std::vector<HostPort> upstream;               // bootstrap servers of the upstream cluster
     HostPort listen{"127.0.0.1", 9092};           // the bootstrap listener
@@ -76,6 +90,7 @@ struct GatewayConfig {
     std::chrono::milliseconds upstream_timeout_margin{30000};
     std::vector<UpstreamOverride> overrides;
     UpstreamSasl upstream_sasl;
+    ClientTls tls;
     // Operator HTTP endpoints (/healthz, /readyz, /routes, /metrics); nullopt: disabled.
     std::optional<HostPort> http_listen = HostPort{"127.0.0.1", 19191};
     // gRPC admin API; nullopt: disabled. Loopback unless the operator says otherwise.
@@ -102,6 +117,10 @@ std::optional<HostPort> parse_host_port(std::string_view text, std::string& erro
 bool parse_http_listen(std::string_view text, std::optional<HostPort>& out, std::string& error);
 // "kafka" or "kop". False on anything else.
 bool parse_broker_kind(std::string_view text, BrokerKind& out);
+
+// "none", "optional" or "required". False on anything else.
+bool parse_client_auth(std::string_view text, ClientAuth& out);
+std::string_view client_auth_name(ClientAuth auth);
 
 // "FROM-TO" port range.
 bool parse_port_range(std::string_view text, std::uint16_t& first, std::uint16_t& last, std::string& error);

@@ -12,6 +12,7 @@
 #include "gateway/control/connection_info.h"
 #include "gateway/control/control_result.h"
 #include "gateway/routing/broker_route.h"
+#include "gateway/tls/certificate_summary.h"
 
 namespace kgate::gateway {
 
@@ -58,6 +59,9 @@ public:
     virtual ControlResult<DrainOutcome> drain_broker(std::int32_t node_id, std::chrono::milliseconds timeout) = 0;
     virtual ControlResult<BrokerRoute> resume_broker(std::int32_t node_id) = 0;
     virtual GatewayStatus status() const = 0;
+    // Reads the client-facing TLS files again; new handshakes use them, open connections keep
+    // theirs. On failure the previous certificate keeps serving and the error says why.
+    virtual ControlResult<CertificateSummary> reload_certificates() = 0;
 };
 
 }  // namespace kgate::gateway

@@ -53,6 +53,8 @@ GatewayMetrics::GatewayMetrics()
       refused_family_(prometheus::BuildCounter().Name("kgate_connections_refused_total").Help("New client connections closed at once because a connection limit was reached, by limit").Register(*registry_)),
       accept_errors_family_(prometheus::BuildCounter().Name("kgate_accept_errors_total").Help("Failed accepts of client connections, by reason").Register(*registry_)),
       timeouts_family_(prometheus::BuildCounter().Name("kgate_timeouts_total").Help("Client connections closed by a timeout, by kind").Register(*registry_)),
+      tls_handshakes_family_(prometheus::BuildCounter().Name("kgate_tls_handshakes_total").Help("Client TLS handshakes, by result").Register(*registry_)),
+      tls_reloads_family_(prometheus::BuildCounter().Name("kgate_tls_reloads_total").Help("Reloads of the client-facing TLS certificate (SIGHUP, admin API), by result").Register(*registry_)),
       connections_total_(connections_total_family_.Add({})),
       request_slots_(api_slots() * kVersionSlots),
       rewrite_slots_(api_slots()),
@@ -81,6 +83,19 @@ GatewayMetrics::GatewayMetrics()
     for (std::size_t i = 0; i < accept_errors.size(); ++i) accept_errors_[i] = &accept_errors_family_.Add({{"reason", accept_errors[i]}});
     static constexpr std::array<const char*, 3> timeouts{"idle", "slow_frame", "upstream_request"};
     for (std::size_t i = 0; i < timeouts.size(); ++i) timeouts_[i] = &timeouts_family_.Add({{"kind", timeouts[i]}});
+    static constexpr std::array<const char*, 7> handshakes{"ok", "timeout", "closed", "not_tls", "no_client_certificate",
+                                                           "bad_client_certificate", "failed"};
+    for (std::size_t i = 0; i < handshakes.size(); ++i) tls_handshakes_[i] = &tls_handshakes_family_.Add({{"result", handshakes[i]}});
+    tls_reloads_[0] = &tls_reloads_family_.Add({{"result", "ok"}});
+    tls_reloads_[1] = &tls_reloads_family_.Add({{"result", "failed"}});
+}
+
+void GatewayMetrics::on_tls_handshake(TlsHandshakeResult result) {
+    tls_handshakes_[static_cast<std::size_t>(result)]->Increment();
+}
+
+void GatewayMetrics::on_tls_reload(bool ok) {
+    tls_reloads_[ok ? 0 : 1]->Increment();
 }
 
 void GatewayMetrics::sample_budgets(const MemoryBudget& requests, const MemoryBudget& responses) {

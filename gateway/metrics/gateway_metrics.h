@@ -46,6 +46,12 @@ enum class AcceptError { open_files, other };
 // Which timeout closed a client connection (gateway/timeouts/).
 enum class TimeoutKind { idle, slow_frame, upstream_request };
 
+// How a client's TLS handshake ended (gateway/tls/): finished; not within
+// tls-handshake-timeout-ms; the client closed or reset it part-way; its first bytes were not
+// TLS (a plaintext Kafka client, say); no client certificate under tls-client-auth required; a
+// client certificate that did not verify against tls-client-ca; any other TLS failure.
+enum class TlsHandshakeResult { ok, timeout, closed, not_tls, no_client_certificate, bad_client_certificate, failed };
+
 class GatewayMetrics {
 public:
     GatewayMetrics();
@@ -82,6 +88,9 @@ public:
     void on_connection_refused(ConnectionRefusal why);
     void on_accept_error(AcceptError why);
     void on_timeout(TimeoutKind kind);
+    // Client-facing TLS: once per handshake, once per certificate reload.
+    void on_tls_handshake(TlsHandshakeResult result);
+    void on_tls_reload(bool ok);
 
     // Once per admin API call; `code` is the gRPC status name (OK, NOT_FOUND, ...).
     void on_admin_call(std::string_view method, std::string_view code);
@@ -123,6 +132,8 @@ private:
     prometheus::Family<prometheus::Counter>& refused_family_;
     prometheus::Family<prometheus::Counter>& accept_errors_family_;
     prometheus::Family<prometheus::Counter>& timeouts_family_;
+    prometheus::Family<prometheus::Counter>& tls_handshakes_family_;
+    prometheus::Family<prometheus::Counter>& tls_reloads_family_;
 
     prometheus::Counter& connections_total_;
     std::array<prometheus::Counter*, 6> rejected_{};
@@ -140,6 +151,8 @@ private:
     std::array<prometheus::Counter*, 2> refused_{};
     std::array<prometheus::Counter*, 2> accept_errors_{};
     std::array<prometheus::Counter*, 3> timeouts_{};
+    std::array<prometheus::Counter*, 7> tls_handshakes_{};
+    std::array<prometheus::Counter*, 2> tls_reloads_{};  // ok, failed
 
     std::mutex add_mutex_;  // serializes first-use creation of cached children
     std::vector<std::atomic<prometheus::Counter*>> request_slots_;  // [api_key * kVersionSlots + version]

@@ -3,6 +3,8 @@
 #include <limits>
 #include <utility>
 
+#include "gateway/tls/transport_stream.h"
+
 namespace kgate::gateway {
 namespace {
 
@@ -59,7 +61,8 @@ void FrameBatch::add(std::vector<std::byte>&& frame) {
     e.is_built = true;
 }
 
-awaitable<error_code> FrameBatch::write_to(tcp::socket& socket) {
+template <class Stream>
+awaitable<error_code> FrameBatch::write_to(Stream& socket) {
     // Buffers are built only now: entries_ may have moved while frames were added.
     buffers_.clear();
     const auto add_buffer = [this](const std::byte* data, std::size_t size) {
@@ -89,5 +92,8 @@ awaitable<error_code> FrameBatch::write_to(tcp::socket& socket) {
     bytes_ = 0;
     co_return ec;
 }
+
+template awaitable<error_code> FrameBatch::write_to(tcp::socket&);
+template awaitable<error_code> FrameBatch::write_to(TransportStream&);
 
 }  // namespace kgate::gateway

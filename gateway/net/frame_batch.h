@@ -14,6 +14,8 @@
 
 namespace kgate::gateway {
 
+class TransportStream;
+
 class FrameBatch {
 public:
     // Takes `frame`'s bytes; `frame` is left holding a small spare vector from an earlier write
@@ -32,8 +34,10 @@ public:
     // Bytes on the wire, size prefixes included.
     std::size_t bytes() const { return bytes_; }
 
-    // Sends every queued frame, in order, in one gathered write, then empties the batch.
-    awaitable<error_code> write_to(tcp::socket& socket);
+    // Sends every queued frame, in order, in one gathered write, then empties the batch. To a
+    // socket or a TransportStream (plain or TLS).
+    template <class Stream>
+    awaitable<error_code> write_to(Stream& stream);
 
 private:
     struct Entry {
@@ -54,5 +58,8 @@ private:
     std::vector<asio::const_buffer> buffers_;
     std::size_t bytes_ = 0;
 };
+
+extern template awaitable<error_code> FrameBatch::write_to(tcp::socket&);
+extern template awaitable<error_code> FrameBatch::write_to(TransportStream&);
 
 }  // namespace kgate::gateway

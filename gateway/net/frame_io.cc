@@ -11,6 +11,7 @@
 #include <sys/socket.h>
 
 #include "gateway/net/frame_errors.h"
+#include "gateway/tls/transport_stream.h"
 
 namespace kgate::gateway {
 namespace {
@@ -35,14 +36,19 @@ error_code check_size(std::int32_t size, std::size_t max_size) {
     return {};
 }
 
+tcp::socket& socket_of(tcp::socket& socket) { return socket; }
+tcp::socket& socket_of(TransportStream& stream) { return stream.socket(); }
+std::size_t buffered_above(const tcp::socket&) { return 0; }
+std::size_t buffered_above(const TransportStream& stream) { return stream.buffered_above_socket(); }
+
 // The rest of a frame's body, in the steps `gate` allows. Time the gate makes it wait is kgate's
 // doing, not the client's: the slow-frame clock does not count it.
-awaitable<error_code> read_body_gated(tcp::socket& socket, FrameBuffer& frame, std::size_t got, BodyReadGate& gate,
-                                      FrameClock* clock) {
+template <class Stream>
+awaitable<error_code> read_body_gated(Stream& socket, FrameBuffer& frame, std::size_t got, BodyReadGate& gate, FrameClock* clock) {
     error_code ec;
     while (got < frame.size() && !ec) {
         const auto asked = std::chrono::steady_clock::now();
-        const std::size_t allowed = co_await gate.before_read(socket, frame.size() - got);
+        const std::size_t allowed = co_await gate.before_read(socket_of(socket), frame.size() - got, buffered_above(socket));
         if (clock != nullptr && clock->running) clock->since += std::chrono::steady_clock::now() - asked;
         if (allowed == 0) {
             ec = asio::error::operation_aborted;
@@ -71,8 +77,9 @@ awaitable<error_code> read_frame(tcp::socket& socket, std::vector<std::byte>& fr
     co_return ec;
 }
 
-awaitable<error_code> read_frame(tcp::socket& socket, ReadBuffer& buffer, FrameBuffer& frame, const std::size_t& max_size,
-                                 FrameClock* clock, BodyReadGate* gate) {
+template <class Stream>
+awaitable<error_code> read_frame(Stream& socket, ReadBuffer& buffer, FrameBuffer& frame, const std::size_t& max_size, FrameClock* clock,
+                                 BodyReadGate* gate) {
     struct StopOnExit {
         FrameClock* clock;
         ~StopOnExit() {
@@ -131,6 +138,9 @@ awaitable<error_code> read_frame(tcp::socket& socket, ReadBuffer& buffer, FrameB
     co_return ec;
 }
 
+template awaitable<error_code> read_frame(tcp::socket&, ReadBuffer&, FrameBuffer&, const std::size_t&, FrameClock*, BodyReadGate*);
+template awaitable<error_code> read_frame(TransportStream&, ReadBuffer&, FrameBuffer&, const std::size_t&, FrameClock*, BodyReadGate*);
+
 bool peer_finished(tcp::socket& socket) {
     tcp_info info{};
     socklen_t length = sizeof(info);
@@ -139,11 +149,11 @@ bool peer_finished(tcp::socket& socket) {
     return info.tcpi_state == TCP_CLOSE_WAIT || info.tcpi_state == TCP_LAST_ACK || info.tcpi_state == TCP_CLOSE;
 }
 
-bool peer_left_mid_frame(tcp::socket& socket, std::size_t remaining) {
+bool peer_left_mid_frame(tcp::socket& socket, std::size_t remaining, std::size_t buffered_above) {
     if (!peer_finished(socket)) return false;
     int unread = 0;
     if (ioctl(socket.native_handle(), FIONREAD, &unread) != 0) return true;
-    return static_cast<std::size_t>(unread) < remaining;
+    return static_cast<std::size_t>(unread) + buffered_above < remaining;
 }
 
 bool has_frame(const ReadBuffer& b) {

@@ -11,6 +11,8 @@
 
 namespace kgate::gateway {
 
+class TransportStream;
+
 // Reads one frame; `frame` receives the bytes after the 4-byte size prefix. A size above
 // `max_size` fails with FrameErrc::too_large before anything is allocated.
 awaitable<error_code> read_frame(tcp::socket& socket, std::vector<std::byte>& frame, std::size_t max_size);
@@ -36,7 +38,9 @@ class BodyReadGate {
 public:
     // How many bytes of the `remaining` may be read now from `socket`, waiting as long as it
     // must; 0 stops the read (the connection is closing, or its peer left mid-frame).
-    virtual awaitable<std::size_t> before_read(tcp::socket& socket, std::size_t remaining) = 0;
+    // `buffered_above`: bytes already taken off the socket by a layer above it (TLS) that may
+    // belong to the frame (TransportStream::buffered_above_socket).
+    virtual awaitable<std::size_t> before_read(tcp::socket& socket, std::size_t remaining, std::size_t buffered_above) = 0;
     // `got` of the `allowed` bytes arrived.
     virtual void after_read(std::size_t allowed, std::size_t got) = 0;
     // Bytes of the frame that were already in the read-ahead buffer: held without asking.
@@ -48,22 +52,28 @@ protected:
     ~BodyReadGate() = default;
 };
 
-// As read_frame above, through `buffer`; every read of one socket must then go through it.
+// As read_frame above, from a socket or a TransportStream (plain or TLS), through `buffer`;
+// every read of one stream must then go through it.
 // `max_size` is read when the size prefix has arrived (the limit may change while the read
 // waits for it: a client's SASL authentication answered meanwhile). `clock`, when given, runs
 // while part of the frame is in and the rest is awaited. With a `gate`, the body is read in
 // steps the gate allows.
-awaitable<error_code> read_frame(tcp::socket& socket, ReadBuffer& buffer, FrameBuffer& frame, const std::size_t& max_size,
+template <class Stream>
+awaitable<error_code> read_frame(Stream& stream, ReadBuffer& buffer, FrameBuffer& frame, const std::size_t& max_size,
                                  FrameClock* clock = nullptr, BodyReadGate* gate = nullptr);
+extern template awaitable<error_code> read_frame(tcp::socket&, ReadBuffer&, FrameBuffer&, const std::size_t&, FrameClock*, BodyReadGate*);
+extern template awaitable<error_code> read_frame(TransportStream&, ReadBuffer&, FrameBuffer&, const std::size_t&, FrameClock*,
+                                                 BodyReadGate*);
 
 // True when the peer has finished sending: its FIN arrived, or the connection was reset or failed.
 // Shutting down kgate's own receive side (a drain) does not count.
 bool peer_finished(tcp::socket& socket);
 
 // True when the peer has finished sending (its FIN arrived, or the socket failed) and the bytes
-// still unread on `socket` are fewer than `remaining`: the frame can never complete. Known
-// without reading those bytes, so a read paused by the budget can give up on a client that left.
-bool peer_left_mid_frame(tcp::socket& socket, std::size_t remaining);
+// still unread on `socket`, with the `buffered_above` it already gave a layer above it (TLS),
+// are fewer than `remaining`: the frame can never complete. Known without reading those bytes,
+// so a read paused by the budget can give up on a client that left.
+bool peer_left_mid_frame(tcp::socket& socket, std::size_t remaining, std::size_t buffered_above = 0);
 
 // True when `buffer` holds a whole frame: the next read_frame through it needs no socket read.
 bool has_frame(const ReadBuffer& buffer);

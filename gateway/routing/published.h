@@ -37,13 +37,15 @@ class Cached {
 public:
     explicit Cached(const Published<T>& source) : source_(&source) {}
 
-    const T& get() {
+    const T& get() { return *shared(); }
+    // The same, as a pointer to keep.
+    const std::shared_ptr<const T>& shared() {
         const auto g = source_->generation();
         if (g != seen_ || !value_) {
             value_ = source_->load();
             seen_ = g;
         }
-        return *value_;
+        return value_;
     }
 
 private:

@@ -9,16 +9,31 @@
 
 #include "gateway/limits/open_files.h"
 #include "gateway/session/client_session.h"
+#include "gateway/tls/transport_stream.h"
 
 namespace kgate::gateway {
 namespace {
+
+// Client-facing TLS at start-up: the files must load, or kgate does not start.
+std::shared_ptr<const ServerTlsContext> load_client_tls(const ClientTls& settings) {
+    if (!settings.enabled()) return nullptr;
+    std::string error;
+    auto loaded = ServerTlsContext::load(settings, error);
+    if (!loaded) throw std::runtime_error(error);
+    const auto& c = loaded->certificate();
+    spdlog::info("client TLS: certificate {} (serial {}, not after {}), client certificates {}", c.subject, c.serial, c.not_after,
+                 client_auth_name(settings.client_auth));
+    return loaded;
+}
 
 // `slot` holds the connection's place in the limits until the coroutine ends.
 awaitable<void> serve_connection(tcp::socket socket, [[maybe_unused]] ConnectionSlot slot, ListenerTarget target,
                                  SessionServices& services, Worker& worker, GatewayMetrics& metrics) {
     const std::string listener = GatewayMetrics::listener_label(target.bootstrap, target.node_id);
     metrics.connection_opened(listener);
-    ClientSession session(std::move(socket), target, services);
+    TransportStream client(std::move(socket));
+    if (worker.tls) client.start_server_tls(worker.tls->shared());  // the session's first step is the handshake
+    ClientSession session(std::move(client), target, services);
     const auto it = worker.sessions.insert(worker.sessions.end(), &session);
     try {
         co_await session.run();
@@ -35,9 +50,13 @@ GatewayServer::GatewayServer(GatewayConfig config)
     : config_(std::move(config)),
       workers_(config_.workers),
       routing_(config_, RouteStore(config_.state_dir)),
+      tls_(load_client_tls(config_.tls)),
       services_{config_, routing_, cluster_, metrics_},
       discovery_(config_, routing_, cluster_) {
     limits_.on_release([this] { accept_pause_.wake(); });
+    if (config_.tls.enabled()) {
+        for (auto& w : workers_.workers()) w->tls.emplace(tls_);
+    }
 }
 
 bool GatewayServer::open_broker_listener(std::uint16_t port, std::int32_t node_id, std::string& error) {
@@ -208,11 +227,16 @@ int GatewayServer::run() {
         if (!http_.start(*config_.http_listen, error)) spdlog::error("HTTP endpoints disabled: {}", error);
     }
     workers_.start();
-    asio::signal_set signals(control_, SIGINT, SIGTERM);
+    asio::signal_set signals(control_, SIGINT, SIGTERM, SIGHUP);
     // Keeps catching: a second signal while draining must not kill the process mid-drain.
     std::function<void(const error_code&, int)> on_signal = [&](const error_code& ec, int signal_number) {
         if (ec) return;
-        begin_shutdown(signal_number);
+        if (signal_number == SIGHUP) {
+            if (config_.tls.enabled()) (void)reload_certificates();  // logs what happened
+            else spdlog::info("SIGHUP: no client TLS configured, nothing to reload");
+        } else {
+            begin_shutdown(signal_number);
+        }
         signals.async_wait(on_signal);
     };
     signals.async_wait(on_signal);
@@ -231,6 +255,7 @@ int GatewayServer::run() {
     // the process with 143 instead of the clean exit that is under way.
     std::signal(SIGINT, SIG_IGN);
     std::signal(SIGTERM, SIG_IGN);
+    std::signal(SIGHUP, SIG_IGN);
     workers_.join();
     spdlog::info("kgate stopped");
     return exit_status_;

@@ -15,6 +15,7 @@
 #include "gateway/routing/routing_table.h"
 #include "gateway/server/worker_pool.h"
 #include "gateway/session/session_services.h"
+#include "gateway/tls/server_tls_context.h"
 #include "gateway/upstream/cluster_discovery.h"
 
 namespace kgate::gateway {
@@ -47,6 +48,7 @@ public:
     ControlResult<DrainOutcome> drain_broker(std::int32_t node_id, std::chrono::milliseconds timeout) override;
     ControlResult<BrokerRoute> resume_broker(std::int32_t node_id) override;
     GatewayStatus status() const override;
+    ControlResult<CertificateSummary> reload_certificates() override;
 
 private:
     struct Listener {
@@ -79,6 +81,8 @@ private:
     asio::io_context control_{1};
     RoutingTable routing_;
     Published<ClusterView> cluster_{std::make_shared<const ClusterView>()};
+    // Client-facing TLS (null when off): the certificate new handshakes use; a reload swaps it.
+    Published<ServerTlsContext> tls_;
     SessionServices services_;
     ClusterDiscovery discovery_;
     asio::cancellation_signal stop_discovery_;

@@ -177,4 +177,20 @@ GatewayStatus GatewayServer::status() const {
     return s;
 }
 
+ControlResult<CertificateSummary> GatewayServer::reload_certificates() {
+    if (!config_.tls.enabled()) return ControlError{ControlErrc::failed_precondition, "client TLS is off: no tls-certificate is configured"};
+    std::string error;
+    auto loaded = ServerTlsContext::load(config_.tls, error);
+    metrics_.on_tls_reload(loaded != nullptr);
+    if (!loaded) {
+        spdlog::error("TLS reload failed; the previous certificate keeps serving: {}", error);
+        return ControlError{ControlErrc::failed_precondition, error};
+    }
+    CertificateSummary summary = loaded->certificate();
+    tls_.publish(std::move(loaded));  // each worker picks it up at its next handshake
+    spdlog::info("TLS reloaded: certificate {} (serial {}, not after {}); open connections keep theirs", summary.subject, summary.serial,
+                 summary.not_after);
+    return summary;
+}
+
 }  // namespace kgate::gateway

@@ -4,10 +4,13 @@
 #include <cstddef>
 #include <list>
 #include <memory>
+#include <optional>
 #include <thread>
 #include <vector>
 
 #include "gateway/net/asio.h"
+#include "gateway/routing/published.h"
+#include "gateway/tls/server_tls_context.h"
 
 namespace kgate::gateway {
 
@@ -17,6 +20,8 @@ struct Worker {
     asio::io_context context{1};
     asio::executor_work_guard<asio::io_context::executor_type> guard = asio::make_work_guard(context);
     std::list<ClientSession*> sessions;  // touched only on this worker's thread
+    // With client-facing TLS: this thread's view of the certificate in use (no lock per handshake).
+    std::optional<Cached<ServerTlsContext>> tls;
     std::thread thread;
 };
 

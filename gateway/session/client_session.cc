@@ -15,6 +15,7 @@
 #include "gateway/routing/own_address.h"
 #include "gateway/static_map/cluster_view_wait.h"
 #include "gateway/timeouts/request_timeout.h"
+#include "gateway/tls/tls_handshake.h"
 #include "gateway/upstream/bootstrap_candidates.h"
 #include "gateway/upstream/connect.h"
 #include "protocol/codec/api_table.h"
@@ -73,7 +74,7 @@ std::int16_t first_error_code(const protocol::DecodedResponse& response) {
 
 }  // namespace
 
-ClientSession::ClientSession(tcp::socket client, ListenerTarget target, SessionServices& services)
+ClientSession::ClientSession(TransportStream client, ListenerTarget target, SessionServices& services)
     : client_(std::move(client)),
       upstream_(client_.get_executor()),
       target_(target),
@@ -81,20 +82,21 @@ ClientSession::ClientSession(tcp::socket client, ListenerTarget target, SessionS
       mapper_(services.routing),
       cluster_(services.cluster),
       id_(services.next_session_id.fetch_add(1)),
-      peer_(describe(client_)),
-      listener_port_(local_port(client_)),
+      peer_(describe(client_.socket())),
+      listener_port_(local_port(client_.socket())),
       writer_wake_(client_.get_executor()),
       reader_wake_(client_.get_executor()),
       deadline_timer_(client_.get_executor()),
       request_bytes_(services.request_budget, id_, client_.get_executor()),
-      response_bytes_(services.response_budget, id_, client_.get_executor(), &client_),
+      response_bytes_(services.response_budget, id_, client_.get_executor(), &client_.socket()),
       pre_auth_(services.sasl_routes, services.config.pre_auth_max_frame_size, services.config.max_frame_size) {
     services_.active_sessions.fetch_add(1);
 }
 
 awaitable<void> ClientSession::run() {
     using namespace asio::experimental::awaitable_operators;
-    bool connected = co_await connect_upstream();
+    bool connected = co_await accept_client_tls(client_, services_.config.tls.handshake_timeout, services_.metrics, id_, peer_);
+    if (connected) connected = co_await connect_upstream();
     if (connected) connected = co_await cluster_view_known();
     if (connected) {
         spdlog::debug("conn {} from {}: upstream {}", id_, peer_, upstream_name_);
@@ -126,7 +128,7 @@ void ClientSession::drain() {
     // Shutting the receive side wakes the reader with end-of-stream without touching a write
     // in progress: the writer still answers everything in flight.
     error_code ignored;
-    client_.shutdown(tcp::socket::shutdown_receive, ignored);
+    client_.socket().shutdown(tcp::socket::shutdown_receive, ignored);
     request_bytes_.stop();  // a read paused by the budget gives up too
 }
 
@@ -239,8 +241,8 @@ void ClientSession::close(std::string_view why) {
     closed_ = true;
     spdlog::debug("conn {} from {}: closing ({})", id_, peer_, why);
     error_code ignored;
-    client_.shutdown(tcp::socket::shutdown_both, ignored);
-    client_.close(ignored);
+    client_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+    client_.socket().close(ignored);
     upstream_.close(ignored);
     if (upstream_counted_) services_.metrics.upstream_closed(upstream_node_);
     upstream_counted_ = false;

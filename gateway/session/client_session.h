@@ -23,6 +23,7 @@
 #include "gateway/session/routing_address_mapper.h"
 #include "gateway/session/session_services.h"
 #include "gateway/timeouts/session_timeouts.h"
+#include "gateway/tls/transport_stream.h"
 #include "protocol/codec/frame_codec.h"
 
 namespace kgate::gateway {
@@ -31,7 +32,8 @@ struct SplicedMetadata;
 
 class ClientSession {
 public:
-    ClientSession(tcp::socket client, ListenerTarget target, SessionServices& services);
+    // `client`: plain, or with TLS started (the handshake is run()'s first step).
+    ClientSession(TransportStream client, ListenerTarget target, SessionServices& services);
     ClientSession(const ClientSession&) = delete;
     ClientSession& operator=(const ClientSession&) = delete;
 
@@ -111,7 +113,7 @@ private:
     // its bytes leave the request budget.
     void release_unforwarded(FrameBuffer& frame);
 
-    tcp::socket client_;
+    TransportStream client_;
     tcp::socket upstream_;
     ListenerTarget target_;
     SessionServices& services_;

@@ -3,8 +3,10 @@
 //
 //   kgate-throughput-bench --bootstrap HOST:PORT --topic T --messages N --size BYTES
 //                          --mode produce|consume [--seconds MAX] [--map-ports FROM=TO,...]
+//                          [--ssl-ca CA.pem]
 //
 // --map-ports sends every connection for 127.0.0.1:FROM to port TO instead (see port_map.h).
+// --ssl-ca speaks TLS to every broker (kgate with tls-certificate), trusting that CA.
 //
 // Exit 0 with {"mode":..,"messages":N,"bytes":B,"seconds":S,"mb_per_s":X} on stdout (MB = 10^6
 // bytes); 1 on any client error, a record of the wrong size, or MAX seconds passing; 2 on usage.
@@ -39,6 +41,7 @@ struct Options {
     std::string mode;
     int seconds = 300;
     std::string map_ports;
+    std::string ssl_ca;  // with a CA file: TLS to the bootstrap address and every broker it names
 };
 
 // Shared with librdkafka's callbacks through the configuration's opaque pointer.
@@ -76,6 +79,7 @@ std::optional<Options> parse_options(int argc, char** argv) {
         else if (arg == "--mode") o.mode = value;
         else if (arg == "--seconds") ok = parse_number(value, 1, 86'400, o.seconds);
         else if (arg == "--map-ports") o.map_ports = value;
+        else if (arg == "--ssl-ca") o.ssl_ca = value;
         else ok = false;
         if (!ok) {
             std::fprintf(stderr, "kgate-throughput-bench: bad option %s %s\n", argv[i], argv[i + 1]);
@@ -112,12 +116,16 @@ void on_delivery(rd_kafka_t*, const rd_kafka_message_t* m, void* opaque) {
 }
 
 // Takes ownership of conf. Settings are key/value pairs; a rejected one names itself.
-rd_kafka_t* make_client(rd_kafka_type_t type, rd_kafka_conf_t* conf, std::string_view map_ports,
-                        const std::vector<std::pair<const char*, std::string>>& settings, Counters& counters) {
+rd_kafka_t* make_client(rd_kafka_type_t type, rd_kafka_conf_t* conf, const Options& o,
+                        std::vector<std::pair<const char*, std::string>> settings, Counters& counters) {
     char error[512];
-    if (!kgate::bench::install_port_map(conf, map_ports)) {
+    if (!kgate::bench::install_port_map(conf, o.map_ports)) {
         rd_kafka_conf_destroy(conf);
         return nullptr;
+    }
+    if (!o.ssl_ca.empty()) {
+        settings.emplace_back("security.protocol", "ssl");
+        settings.emplace_back("ssl.ca.location", o.ssl_ca);
     }
     for (const auto& [key, value] : settings) {
         if (rd_kafka_conf_set(conf, key, value.c_str(), error, sizeof error) != RD_KAFKA_CONF_OK) {
@@ -160,7 +168,7 @@ Outcome produce(const Options& o, Clock::time_point deadline) {
     rd_kafka_conf_t* conf = rd_kafka_conf_new();
     rd_kafka_conf_set_dr_msg_cb(conf, on_delivery);
     // message.max.bytes caps a whole batch too, so it must exceed batch.size for 1 MiB batches.
-    rd_kafka_t* rk = make_client(RD_KAFKA_PRODUCER, conf, o.map_ports,
+    rd_kafka_t* rk = make_client(RD_KAFKA_PRODUCER, conf, o,
                                  {{"bootstrap.servers", o.bootstrap},
                                   {"acks", "1"},
                                   {"linger.ms", "5"},
@@ -259,7 +267,7 @@ Outcome consume(const Options& o, Clock::time_point deadline) {
     // A group.id only because librdkafka's consumer API needs one: partitions are assigned by
     // hand, nothing subscribes or commits. A short fetch wait: at each log end a fetch comes back
     // empty only after it, before the partition goes back to its start.
-    rd_kafka_t* rk = make_client(RD_KAFKA_CONSUMER, rd_kafka_conf_new(), o.map_ports,
+    rd_kafka_t* rk = make_client(RD_KAFKA_CONSUMER, rd_kafka_conf_new(), o,
                                  {{"bootstrap.servers", o.bootstrap},
                                   {"group.id", "kgate-throughput-bench"},
                                   {"enable.auto.commit", "false"},
@@ -321,7 +329,7 @@ int main(int argc, char** argv) {
         std::fprintf(stderr,
                      "usage: kgate-throughput-bench --bootstrap HOST:PORT --topic T --messages N --size BYTES\n"
                      "                              --mode produce|consume [--seconds MAX (default 300)]\n"
-                     "                              [--map-ports FROM=TO,...]\n");
+                     "                              [--map-ports FROM=TO,...] [--ssl-ca CA.pem]\n");
         return 2;
     }
     const auto deadline = Clock::now() + std::chrono::seconds(options->seconds);

@@ -27,7 +27,7 @@ TEST(BudgetAccount, UnderTheBudgetAReadGetsItsStepAtOnce) {
     MemoryBudget budget(64 * kMiB);
     BudgetAccount account(budget, 1, io.get_executor());
     std::optional<std::size_t> allowed;
-    asio::co_spawn(io, [&]() -> awaitable<void> { allowed = co_await account.before_read(s.reader, 10 * kMiB); }, asio::detached);
+    asio::co_spawn(io, [&]() -> awaitable<void> { allowed = co_await account.before_read(s.reader, 10 * kMiB, 0); }, asio::detached);
     run_for(io, milliseconds(1000));
     ASSERT_TRUE(allowed);
     EXPECT_EQ(*allowed, BudgetAccount::kFirstStep);
@@ -37,7 +37,7 @@ TEST(BudgetAccount, UnderTheBudgetAReadGetsItsStepAtOnce) {
     EXPECT_EQ(account.held(), 1000u);
     EXPECT_EQ(budget.held(), 1000u);
     allowed.reset();
-    asio::co_spawn(io, [&]() -> awaitable<void> { allowed = co_await account.before_read(s.reader, 10 * kMiB); }, asio::detached);
+    asio::co_spawn(io, [&]() -> awaitable<void> { allowed = co_await account.before_read(s.reader, 10 * kMiB, 0); }, asio::detached);
     run_for(io, milliseconds(1000));
     ASSERT_TRUE(allowed);
     EXPECT_EQ(*allowed, BudgetAccount::kMinStep);
@@ -56,7 +56,7 @@ TEST(BudgetAccount, AReadOverItsShareWaitsUntilTheHolderHandsItsBytesOn) {
     big.took_buffered(3 * kMiB);
     other.took_buffered(2 * kMiB);
     std::optional<std::size_t> big_allowed;
-    asio::co_spawn(io, [&]() -> awaitable<void> { big_allowed = co_await big.before_read(s.reader, kMiB); }, asio::detached);
+    asio::co_spawn(io, [&]() -> awaitable<void> { big_allowed = co_await big.before_read(s.reader, kMiB, 0); }, asio::detached);
     run_for(io, milliseconds(1000));
     ASSERT_TRUE(big_allowed);  // over its share of 2 MiB: it reads with the pass
     EXPECT_EQ(budget.pass_owner(), 1u);
@@ -65,7 +65,7 @@ TEST(BudgetAccount, AReadOverItsShareWaitsUntilTheHolderHandsItsBytesOn) {
     const auto asked = std::chrono::steady_clock::now();
     auto resumed_after = milliseconds(0);
     asio::co_spawn(io, [&]() -> awaitable<void> {
-        other_allowed = co_await other.before_read(s.reader, kMiB);
+        other_allowed = co_await other.before_read(s.reader, kMiB, 0);
         resumed_after = std::chrono::duration_cast<milliseconds>(std::chrono::steady_clock::now() - asked);
     }, asio::detached);
     run_for(io, milliseconds(50));
@@ -95,8 +95,8 @@ TEST(BudgetAccount, StopEndsAPausedReadAndTheAccountGivesEverythingBack) {
         BudgetAccount waiting(budget, 2, io.get_executor());
         holder.took_buffered(2 * kMiB);
         waiting.took_buffered(kMiB);
-        asio::co_spawn(io, [&]() -> awaitable<void> { (void)co_await holder.before_read(s.reader, kMiB); }, asio::detached);  // takes the pass
-        asio::co_spawn(io, [&]() -> awaitable<void> { allowed = co_await waiting.before_read(s.reader, kMiB); }, asio::detached);
+        asio::co_spawn(io, [&]() -> awaitable<void> { (void)co_await holder.before_read(s.reader, kMiB, 0); }, asio::detached);  // takes the pass
+        asio::co_spawn(io, [&]() -> awaitable<void> { allowed = co_await waiting.before_read(s.reader, kMiB, 0); }, asio::detached);
         run_for(io, milliseconds(30));
         EXPECT_FALSE(allowed);
         waiting.stop();
@@ -119,8 +119,8 @@ TEST(BudgetAccount, APausedReadGivesUpWhenItsClientLeftMidFrame) {
     holder.took_buffered(2 * kMiB);
     waiting.took_buffered(kMiB);
     std::optional<std::size_t> allowed;
-    asio::co_spawn(s.io, [&]() -> awaitable<void> { (void)co_await holder.before_read(s.writer, kMiB); }, asio::detached);
-    asio::co_spawn(s.io, [&]() -> awaitable<void> { allowed = co_await waiting.before_read(s.reader, 10 * kMiB); }, asio::detached);
+    asio::co_spawn(s.io, [&]() -> awaitable<void> { (void)co_await holder.before_read(s.writer, kMiB, 0); }, asio::detached);
+    asio::co_spawn(s.io, [&]() -> awaitable<void> { allowed = co_await waiting.before_read(s.reader, 10 * kMiB, 0); }, asio::detached);
     run_for(s.io, milliseconds(30));
     ASSERT_FALSE(allowed) << "paused";
     // The client sends a little more of its frame and leaves: the frame can never complete.
@@ -172,7 +172,7 @@ TEST(BudgetAccount, TimePausedByTheBudgetIsNotCountedByTheSlowFrameClock) {
     BudgetAccount reader(budget, 2, s.io.get_executor());
     holder.took_buffered(3 * kMiB);
     reader.took_buffered(2 * kMiB);  // an earlier frame not yet handed on: at its share
-    asio::co_spawn(s.io, [&]() -> awaitable<void> { (void)co_await holder.before_read(s.writer, kMiB); }, asio::detached);
+    asio::co_spawn(s.io, [&]() -> awaitable<void> { (void)co_await holder.before_read(s.writer, kMiB, 0); }, asio::detached);
     run_for(s.io, milliseconds(20));
     ASSERT_EQ(budget.pass_owner(), 1u);
     std::vector<std::byte> sent(4 + 100'000);

@@ -1,0 +1,160 @@
+#include "gateway/tls/server_tls_context.h"
+
+#include <cerrno>
+#include <cstring>
+#include <ctime>
+#include <fstream>
+#include <memory>
+
+#include <fmt/format.h>
+#include <openssl/bn.h>
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+
+namespace kgate::gateway {
+namespace {
+
+// OpenSSL's reason for the last failure, and its error queue emptied for the next call.
+std::string openssl_reason() {
+    std::string reason;
+    while (const unsigned long e = ERR_get_error()) {
+        const char* text = ERR_reason_error_string(e);
+        reason = text != nullptr ? text : fmt::format("error {:#x}", e);  // the last is the most specific
+    }
+    return reason.empty() ? "unknown OpenSSL error" : reason;
+}
+
+bool readable(const char* setting, const std::string& path, std::string& error) {
+    std::ifstream in(path, std::ios::binary);
+    if (in) return true;
+    error = fmt::format("{}: \"{}\" cannot be read: {}", setting, path, std::strerror(errno));
+    return false;
+}
+
+struct BioFree {
+    void operator()(BIO* b) const { BIO_free(b); }
+};
+struct KeyFree {
+    void operator()(EVP_PKEY* k) const { EVP_PKEY_free(k); }
+};
+using UniqueKey = std::unique_ptr<EVP_PKEY, KeyFree>;
+
+std::string bio_text(BIO* bio) {
+    char* data = nullptr;
+    const long n = BIO_get_mem_data(bio, &data);
+    return n > 0 ? std::string(data, static_cast<std::size_t>(n)) : std::string();
+}
+
+std::string time_text(const ASN1_TIME* t) {
+    std::unique_ptr<BIO, BioFree> bio(BIO_new(BIO_s_mem()));
+    ASN1_TIME_print(bio.get(), t);
+    return bio_text(bio.get());
+}
+
+CertificateSummary summarise(X509* leaf) {
+    CertificateSummary s;
+    std::unique_ptr<BIO, BioFree> bio(BIO_new(BIO_s_mem()));
+    X509_NAME_print_ex(bio.get(), X509_get_subject_name(leaf), 0, XN_FLAG_RFC2253);
+    s.subject = bio_text(bio.get());
+    if (BIGNUM* bn = ASN1_INTEGER_to_BN(X509_get0_serialNumber(leaf), nullptr)) {
+        if (char* hex = BN_bn2hex(bn)) {
+            s.serial = hex;
+            OPENSSL_free(hex);
+        }
+        BN_free(bn);
+    }
+    s.not_after = time_text(X509_get0_notAfter(leaf));
+    std::tm tm{};
+    if (ASN1_TIME_to_tm(X509_get0_notAfter(leaf), &tm) == 1) s.expires = std::chrono::system_clock::from_time_t(timegm(&tm));
+    return s;
+}
+
+// Refuses to prompt on a terminal for an encrypted key's passphrase: kgate has none to give.
+int no_passphrase(char*, int, int, void*) { return 0; }
+
+UniqueKey read_key(const std::string& path, std::string& error) {
+    std::unique_ptr<BIO, BioFree> bio(BIO_new_file(path.c_str(), "r"));
+    if (!bio) {
+        error = fmt::format("tls-key: \"{}\" cannot be read: {}", path, openssl_reason());
+        return nullptr;
+    }
+    UniqueKey key(PEM_read_bio_PrivateKey(bio.get(), nullptr, no_passphrase, nullptr));
+    if (!key) error = fmt::format("tls-key: \"{}\" holds no unencrypted PEM private key ({})", path, openssl_reason());
+    return key;
+}
+
+// The one place where a loaded certificate chain and key are judged. A stricter validator
+// (the chain's order, each certificate's dates, an expiry gauge) goes here.
+bool check_certificate(const ClientTls& settings, X509* leaf, EVP_PKEY* key, std::string& error) {
+    if (X509_check_private_key(leaf, key) != 1) {
+        ERR_clear_error();
+        error = fmt::format("tls-key: \"{}\" does not match the certificate in \"{}\"", settings.key_file, settings.certificate_file);
+        return false;
+    }
+    if (X509_cmp_current_time(X509_get0_notBefore(leaf)) >= 0) {
+        error = fmt::format("tls-certificate: \"{}\" is not valid yet (not before {})", settings.certificate_file,
+                            time_text(X509_get0_notBefore(leaf)));
+        return false;
+    }
+    if (X509_cmp_current_time(X509_get0_notAfter(leaf)) <= 0) {
+        error = fmt::format("tls-certificate: \"{}\" has expired (not after {})", settings.certificate_file,
+                            time_text(X509_get0_notAfter(leaf)));
+        return false;
+    }
+    return true;
+}
+
+bool load_client_ca(SSL_CTX* ctx, const ClientTls& settings, std::string& error) {
+    const auto& path = settings.client_ca_file;
+    if (!readable("tls-client-ca", path, error)) return false;
+    STACK_OF(X509_NAME)* names = SSL_load_client_CA_file(path.c_str());
+    if (names == nullptr || SSL_CTX_load_verify_locations(ctx, path.c_str(), nullptr) != 1) {
+        if (names != nullptr) sk_X509_NAME_pop_free(names, X509_NAME_free);
+        error = fmt::format("tls-client-ca: \"{}\" holds no PEM CA certificate ({})", path, openssl_reason());
+        return false;
+    }
+    SSL_CTX_set_client_CA_list(ctx, names);  // takes ownership: the names sent in the CertificateRequest
+    int mode = SSL_VERIFY_PEER;
+    if (settings.client_auth == ClientAuth::required) mode |= SSL_VERIFY_FAIL_IF_NO_PEER_CERT;
+    SSL_CTX_set_verify(ctx, mode, nullptr);
+    return true;
+}
+
+}  // namespace
+
+ServerTlsContext::ServerTlsContext() : context_(boost::asio::ssl::context::tls_server) {}
+
+std::shared_ptr<const ServerTlsContext> ServerTlsContext::load(const ClientTls& settings, std::string& error) {
+    ERR_clear_error();
+    if (!readable("tls-certificate", settings.certificate_file, error) || !readable("tls-key", settings.key_file, error)) return nullptr;
+    std::shared_ptr<ServerTlsContext> loaded(new ServerTlsContext());
+    SSL_CTX* ctx = loaded->context_.native_handle();
+    // TLS 1.2 and 1.3 only, OpenSSL's default ciphers; no renegotiation, no compression.
+    SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
+    SSL_CTX_set_options(ctx, SSL_OP_NO_RENEGOTIATION | SSL_OP_NO_COMPRESSION);
+    // Resumed sessions keep their client's verified certificate; OpenSSL refuses resumption
+    // with client verification unless the sessions are tied to a context.
+    static constexpr unsigned char kSessionContext[] = "kgate";
+    SSL_CTX_set_session_id_context(ctx, kSessionContext, sizeof(kSessionContext) - 1);
+
+    if (SSL_CTX_use_certificate_chain_file(ctx, settings.certificate_file.c_str()) != 1) {
+        error = fmt::format("tls-certificate: \"{}\" holds no PEM certificate chain ({})", settings.certificate_file, openssl_reason());
+        return nullptr;
+    }
+    auto key = read_key(settings.key_file, error);
+    if (!key) return nullptr;
+    X509* leaf = SSL_CTX_get0_certificate(ctx);
+    if (!check_certificate(settings, leaf, key.get(), error)) return nullptr;
+    if (SSL_CTX_use_PrivateKey(ctx, key.get()) != 1) {
+        error = fmt::format("tls-key: \"{}\": {}", settings.key_file, openssl_reason());
+        return nullptr;
+    }
+    loaded->client_auth_ = settings.client_auth;
+    if (settings.client_auth != ClientAuth::none && !load_client_ca(ctx, settings, error)) return nullptr;
+    loaded->certificate_ = summarise(leaf);
+    return loaded;
+}
+
+}  // namespace kgate::gateway
