@@ -1,5 +1,6 @@
 #include "gateway/metrics/tls_certificate_metrics.h"
 
+#include "gateway/tls/certificate_summary.h"
 #include "gateway/tls/tls_files.h"
 
 namespace kgate::gateway {
@@ -30,6 +31,11 @@ TlsCertificateMetrics::TlsCertificateMetrics(prometheus::Registry& registry)
 void TlsCertificateMetrics::set_expiry(CertificateRole role, const std::string& file, std::chrono::system_clock::time_point expiry) {
     const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(expiry.time_since_epoch()).count();
     expiry_.Add(labels(role, file)).Set(static_cast<double>(seconds));  // Add returns the existing child for equal labels
+}
+
+void TlsCertificateMetrics::set_client_tls(const CertificateSummary& serving) {
+    set_expiry(CertificateRole::server, serving.certificate_file, serving.certificate_file_expires);
+    if (!serving.client_ca_file.empty()) set_expiry(CertificateRole::client_ca, serving.client_ca_file, serving.client_ca_file_expires);
 }
 
 void TlsCertificateMetrics::set_expiry(CertificateRole role, const CertificateFile& file) {

@@ -14,6 +14,7 @@
 namespace kgate::gateway {
 
 struct CertificateFile;
+struct CertificateSummary;
 
 // What a certificate file is to kgate: its own server certificate, the CA bundle client
 // certificates are checked against, the one brokers' are checked against, its own client
@@ -32,6 +33,9 @@ public:
     void set_expiry(CertificateRole role, const std::string& file, std::chrono::system_clock::time_point expiry);
     // From what tls_files read: the earliest notAfter among the file's certificates.
     void set_expiry(CertificateRole role, const CertificateFile& file);
+    // What client-facing TLS serves with now (at start-up and after each reload): its
+    // certificate file and, when client certificates are checked, its CA bundle.
+    void set_client_tls(const CertificateSummary& serving);
     // A file kgate no longer uses (a reload that changed the path): its series goes away.
     void remove(CertificateRole role, const std::string& file);
 

@@ -55,6 +55,7 @@ GatewayServer::GatewayServer(GatewayConfig config)
       discovery_(config_, routing_, cluster_) {
     limits_.on_release([this] { accept_pause_.wake(); });
     if (config_.tls.enabled()) {
+        metrics_.tls_certificates().set_client_tls(tls_.load()->certificate());
         for (auto& w : workers_.workers()) w->tls.emplace(tls_);
     }
 }

@@ -187,6 +187,7 @@ ControlResult<CertificateSummary> GatewayServer::reload_certificates() {
         return ControlError{ControlErrc::failed_precondition, error};
     }
     CertificateSummary summary = loaded->certificate();
+    metrics_.tls_certificates().set_client_tls(summary);
     tls_.publish(std::move(loaded));  // each worker picks it up at its next handshake
     spdlog::info("TLS reloaded: certificate {} (serial {}, not after {}); open connections keep theirs", summary.subject, summary.serial,
                  summary.not_after);

@@ -5,6 +5,7 @@
 #include <ctime>
 #include <fstream>
 #include <memory>
+#include <optional>
 
 #include <fmt/format.h>
 #include <openssl/bn.h>
@@ -12,6 +13,8 @@
 #include <openssl/pem.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
+
+#include "gateway/tls/tls_files.h"
 
 namespace kgate::gateway {
 namespace {
@@ -36,10 +39,6 @@ bool readable(const char* setting, const std::string& path, std::string& error) 
 struct BioFree {
     void operator()(BIO* b) const { BIO_free(b); }
 };
-struct KeyFree {
-    void operator()(EVP_PKEY* k) const { EVP_PKEY_free(k); }
-};
-using UniqueKey = std::unique_ptr<EVP_PKEY, KeyFree>;
 
 std::string bio_text(BIO* bio) {
     char* data = nullptr;
@@ -71,36 +70,33 @@ CertificateSummary summarise(X509* leaf) {
     return s;
 }
 
-// Refuses to prompt on a terminal for an encrypted key's passphrase: kgate has none to give.
-int no_passphrase(char*, int, int, void*) { return 0; }
-
-UniqueKey read_key(const std::string& path, std::string& error) {
-    std::unique_ptr<BIO, BioFree> bio(BIO_new_file(path.c_str(), "r"));
-    if (!bio) {
-        error = fmt::format("tls-key: \"{}\" cannot be read: {}", path, openssl_reason());
-        return nullptr;
+// The one place where the certificate chain and key are judged: every problem tls_files finds
+// (unreadable, not PEM, encrypted or mismatched key, chain order, dates), each naming its setting.
+std::optional<TlsCredentials> checked_credentials(const ClientTls& settings, std::string& error) {
+    auto checked = validate_tls_files({settings.certificate_file, settings.key_file, std::nullopt},
+                                      std::chrono::system_clock::now(), CertificateUse::server);
+    if (checked) return std::move(*checked);
+    std::string all;
+    for (const auto& problem : checked.error()) {
+        if (!all.empty()) all += "; ";
+        all += fmt::format("{}: {}", problem.path == settings.key_file ? "tls-key" : "tls-certificate", problem.message);
     }
-    UniqueKey key(PEM_read_bio_PrivateKey(bio.get(), nullptr, no_passphrase, nullptr));
-    if (!key) error = fmt::format("tls-key: \"{}\" holds no unencrypted PEM private key ({})", path, openssl_reason());
-    return key;
+    error = std::move(all);
+    return std::nullopt;
 }
 
-// The one place where a loaded certificate chain and key are judged. A stricter validator
-// (the chain's order, each certificate's dates, an expiry gauge) goes here.
-bool check_certificate(const ClientTls& settings, X509* leaf, EVP_PKEY* key, std::string& error) {
-    if (X509_check_private_key(leaf, key) != 1) {
-        ERR_clear_error();
-        error = fmt::format("tls-key: \"{}\" does not match the certificate in \"{}\"", settings.key_file, settings.certificate_file);
+// What was checked is what is loaded: the parsed leaf, its chain and its key, not the files read
+// a second time.
+bool use_credentials(SSL_CTX* ctx, const ClientTls& settings, const TlsCredentials& c, std::string& error) {
+    const auto& certificates = c.chain.certificates;
+    bool ok = !certificates.empty() && SSL_CTX_use_certificate(ctx, certificates.front().get()) == 1;
+    for (std::size_t i = 1; ok && i < certificates.size(); ++i) ok = SSL_CTX_add1_chain_cert(ctx, certificates[i].get()) == 1;
+    if (!ok) {
+        error = fmt::format("tls-certificate: \"{}\": {}", settings.certificate_file, openssl_reason());
         return false;
     }
-    if (X509_cmp_current_time(X509_get0_notBefore(leaf)) >= 0) {
-        error = fmt::format("tls-certificate: \"{}\" is not valid yet (not before {})", settings.certificate_file,
-                            time_text(X509_get0_notBefore(leaf)));
-        return false;
-    }
-    if (X509_cmp_current_time(X509_get0_notAfter(leaf)) <= 0) {
-        error = fmt::format("tls-certificate: \"{}\" has expired (not after {})", settings.certificate_file,
-                            time_text(X509_get0_notAfter(leaf)));
+    if (SSL_CTX_use_PrivateKey(ctx, c.key.get()) != 1) {
+        error = fmt::format("tls-key: \"{}\": {}", settings.key_file, openssl_reason());
         return false;
     }
     return true;
@@ -139,21 +135,22 @@ std::shared_ptr<const ServerTlsContext> ServerTlsContext::load(const ClientTls& 
     static constexpr unsigned char kSessionContext[] = "kgate";
     SSL_CTX_set_session_id_context(ctx, kSessionContext, sizeof(kSessionContext) - 1);
 
-    if (SSL_CTX_use_certificate_chain_file(ctx, settings.certificate_file.c_str()) != 1) {
-        error = fmt::format("tls-certificate: \"{}\" holds no PEM certificate chain ({})", settings.certificate_file, openssl_reason());
-        return nullptr;
-    }
-    auto key = read_key(settings.key_file, error);
-    if (!key) return nullptr;
-    X509* leaf = SSL_CTX_get0_certificate(ctx);
-    if (!check_certificate(settings, leaf, key.get(), error)) return nullptr;
-    if (SSL_CTX_use_PrivateKey(ctx, key.get()) != 1) {
-        error = fmt::format("tls-key: \"{}\": {}", settings.key_file, openssl_reason());
-        return nullptr;
-    }
+    const auto credentials = checked_credentials(settings, error);
+    if (!credentials || !use_credentials(ctx, settings, *credentials, error)) return nullptr;
     loaded->client_auth_ = settings.client_auth;
-    if (settings.client_auth != ClientAuth::none && !load_client_ca(ctx, settings, error)) return nullptr;
-    loaded->certificate_ = summarise(leaf);
+    loaded->certificate_ = summarise(credentials->chain.certificates.front().get());
+    loaded->certificate_.certificate_file = settings.certificate_file;
+    loaded->certificate_.certificate_file_expires = credentials->chain.earliest_expiry;
+    if (settings.client_auth != ClientAuth::none) {
+        if (!load_client_ca(ctx, settings, error)) return nullptr;
+        auto bundle = read_certificate_file(settings.client_ca_file, "CA bundle");
+        if (!bundle) {
+            error = fmt::format("tls-client-ca: {}", bundle.error().front().message);
+            return nullptr;
+        }
+        loaded->certificate_.client_ca_file = settings.client_ca_file;
+        loaded->certificate_.client_ca_file_expires = bundle->earliest_expiry;
+    }
     return loaded;
 }
 

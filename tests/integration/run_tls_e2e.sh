@@ -191,6 +191,11 @@ check "ReloadCertificates with good files answers serial 1001" 'grep -q "\"seria
 check "and a new connection is served serial 1001 (s_client: $(served_serial))" '[[ $(served_serial) == 1001 ]]'
 ok_reloads=$(metric "$metrics" 'kgate_tls_reloads_total{result="ok"}') failed_reloads=$(metric "$metrics" 'kgate_tls_reloads_total{result="failed"}')
 check "kgate_tls_reloads_total ok ${ok_reloads:-?}, failed ${failed_reloads:-?}" '[[ ${ok_reloads%.*} -eq 2 && ${failed_reloads%.*} -eq 2 ]]'
+# The expiry gauge follows the file in use: the certificates here are made for 2 days.
+expiry=$(metric "$metrics" "kgate_tls_certificate_expiry_timestamp_seconds{file=\"$pki/live-chain.pem\",role=\"server\"}")
+leaf_end=$(date -d "$(openssl x509 -noout -enddate -in "$pki/chain1.pem" | sed 's/^notAfter=//')" +%s)
+check "kgate_tls_certificate_expiry_timestamp_seconds for $pki/live-chain.pem ${expiry:-missing}, at or before the leaf's notAfter $leaf_end" \
+  '[[ -n $expiry ]] && (( $(printf "%.0f" "$expiry") <= leaf_end && $(printf "%.0f" "$expiry") > $(date +%s) + 86400 ))'
 produce_consume d "$gateway" "$run/d.kcat" "${tls[@]}" || status=1
 cat "$run/d.kcat" >>"$d"
 report "d. certificates reload on SIGHUP and ReloadCertificates; a failed reload keeps the old one and says why" "$status" "$t" "$d"
@@ -215,7 +220,7 @@ refuses() {
   fi
 }
 bad=(--upstream "$mock_brokers" --listen "127.0.0.1:$((base + 13))" --http-listen off --admin-listen off --state-dir "$run/state-bad")
-refuses "kgate serve with a key that does not match" "\"$pki/wrong.key\" does not match the certificate in \"$pki/chain1.pem\"" \
+refuses "kgate serve with a key that does not match" "tls-key: key file $pki/wrong.key does not match the certificate" \
   "$kgate" serve "${bad[@]}" --tls-certificate "$pki/chain1.pem" --tls-key "$pki/wrong.key"
 refuses "kgate serve with a certificate file that is not there" "tls-certificate: \"$pki/missing.pem\" cannot be read" \
   "$kgate" serve "${bad[@]}" --tls-certificate "$pki/missing.pem" --tls-key "$pki/server1.key"

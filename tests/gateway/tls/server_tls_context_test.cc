@@ -59,12 +59,12 @@ TEST_F(Files, RefusesFilesThatHoldSomethingElse) {
     t.certificate_file = folder.write_text("not-a-certificate.pem", "hello\n");
     std::string error;
     EXPECT_FALSE(ServerTlsContext::load(t, error));
-    EXPECT_NE(error.find("holds no PEM certificate chain"), std::string::npos) << error;
+    EXPECT_NE(error.find("tls-certificate: certificate file " + t.certificate_file + ": it is not PEM"), std::string::npos) << error;
 
     t = settings(1, -60, kDay);
     t.key_file = t.certificate_file;  // a certificate where the key should be
     EXPECT_FALSE(ServerTlsContext::load(t, error));
-    EXPECT_NE(error.find("tls-key: \"" + t.key_file + "\" holds no unencrypted PEM private key"), std::string::npos) << error;
+    EXPECT_NE(error.find("tls-key: key file " + t.key_file + ": it holds no private key"), std::string::npos) << error;
 }
 
 TEST_F(Files, RefusesAKeyThatDoesNotMatch) {
@@ -73,17 +73,17 @@ TEST_F(Files, RefusesAKeyThatDoesNotMatch) {
     t.key_file = folder.write("other-key.pem", other.get());
     std::string error;
     EXPECT_FALSE(ServerTlsContext::load(t, error));
-    EXPECT_NE(error.find("tls-key: \"" + t.key_file + "\" does not match the certificate in \"" + t.certificate_file + "\""),
-              std::string::npos)
-        << error;
+    EXPECT_NE(error.find("tls-key: key file " + t.key_file + " does not match the certificate"), std::string::npos) << error;
+    EXPECT_NE(error.find("in " + t.certificate_file), std::string::npos) << error;
 }
 
 TEST_F(Files, RefusesExpiredAndNotYetValidCertificates) {
     std::string error;
     EXPECT_FALSE(ServerTlsContext::load(settings(2, -2 * kDay, -kDay), error));
-    EXPECT_NE(error.find("has expired (not after"), std::string::npos) << error;
+    EXPECT_NE(error.find("expired on"), std::string::npos) << error;
     EXPECT_FALSE(ServerTlsContext::load(settings(3, kDay, 2 * kDay), error));
-    EXPECT_NE(error.find("is not valid yet (not before"), std::string::npos) << error;
+    EXPECT_NE(error.find("is not valid before"), std::string::npos) << error;
+    EXPECT_EQ(error.find("expired on"), std::string::npos) << error;
 }
 
 TEST_F(Files, ClientCertificatesNeedAReadableCaBundle) {
