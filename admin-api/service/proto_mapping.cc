@@ -1,5 +1,8 @@
 #include "admin-api/service/proto_mapping.h"
 
+#include <chrono>
+#include <string>
+
 #include <fmt/format.h>
 
 namespace kgate::admin {
@@ -74,6 +77,31 @@ void to_proto(const gateway::GatewayStatus& s, bool tls, pb::GetStatusResponse& 
     summary.set_admin_tls(tls);
     summary.set_max_frame_size(c.max_frame_size);
     summary.set_overrides(static_cast<std::uint32_t>(c.overrides.size()));
+    summary.set_request_memory_budget(c.request_memory_budget);
+    summary.set_response_memory_budget(c.response_memory_budget);
+    summary.set_pre_auth_max_frame_size(c.pre_auth_max_frame_size);
+    summary.set_max_connections(static_cast<std::uint32_t>(c.max_connections));
+    summary.set_max_connections_per_address(static_cast<std::uint32_t>(c.max_connections_per_address));
+    summary.set_connections_max_idle_ms(static_cast<std::uint64_t>(c.idle_timeout.count()));
+    summary.set_frame_grace_ms(static_cast<std::uint64_t>(c.frame_grace.count()));
+    summary.set_frame_min_bytes_per_second(c.frame_min_rate);
+    summary.set_upstream_request_timeout_ms(static_cast<std::uint64_t>(c.upstream_request_timeout.count()));
+    summary.set_upstream_timeout_margin_ms(static_cast<std::uint64_t>(c.upstream_timeout_margin.count()));
+    auto& tls_status = *out.mutable_client_tls();
+    tls_status.set_enabled(s.client_tls.has_value());
+    if (s.client_tls) {
+        const auto seconds = [](std::chrono::system_clock::time_point t) {
+            return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
+        };
+        tls_status.set_client_auth(std::string(gateway::client_auth_name(c.tls.client_auth)));
+        tls_status.set_certificate_file(s.client_tls->certificate_file);
+        tls_status.set_subject(s.client_tls->subject);
+        tls_status.set_serial(s.client_tls->serial);
+        tls_status.set_not_after_unix_seconds(seconds(s.client_tls->expires));
+        tls_status.set_file_expires_unix_seconds(seconds(s.client_tls->certificate_file_expires));
+        tls_status.set_client_ca_file(s.client_tls->client_ca_file);
+        tls_status.set_handshake_timeout_ms(static_cast<std::uint32_t>(c.tls.handshake_timeout.count()));
+    }
 }
 
 gateway::RouteChange from_proto(const pb::PutRouteRequest& r) {

@@ -80,8 +80,8 @@ struct GatewayConfig {
     std::size_t max_connections_per_address = 2000;
     // A client connection with nothing in flight that sends nothing this long is closed; 0: never.
     std::chrono::milliseconds idle_timeout{600000};
-    // A frame must arrive whole within frame_grace plus its size at frame_min_rate bytes per
-    // second; 0 rate: no floor.
+    // Past frame_grace from its first byte, a frame's bytes so far must have arrived at
+    // frame_min_rate bytes per second for the time past the grace; 0 rate: no floor.
     std::chrono::milliseconds frame_grace{30000};
     std::size_t frame_min_rate = 1024;
     // A broker that does not answer within the request's own timeout (or upstream_request_timeout

@@ -4,6 +4,7 @@
 // threads: implementations reach sessions on their own worker threads.
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -38,6 +39,7 @@ struct GatewayStatus {
     std::size_t routes = 0;
     std::size_t client_connections = 0;
     const GatewayConfig* config = nullptr;  // outlives every call
+    std::optional<CertificateSummary> client_tls;  // what new TLS handshakes get; none when TLS is off
 };
 
 class GatewayControl {

@@ -174,6 +174,7 @@ GatewayStatus GatewayServer::status() const {
     s.routes = routing_.snapshot()->routes().size();
     s.client_connections = static_cast<std::size_t>(std::max(0, services_.active_sessions.load()));
     s.config = &config_;
+    if (const auto tls = tls_.load()) s.client_tls = tls->certificate();
     return s;
 }
 

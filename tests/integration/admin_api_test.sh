@@ -232,7 +232,11 @@ echo "PASS DrainBroker closes idle connections and refuses new ones; ResumeBroke
 must GetStatus
 [[ $(json 'd["kafka_spec_version"]') != "" && $(json 'd["ready"]') == True && $(json 'd["config"]["admin_token_required"]') == True ]] ||
   die "GetStatus: $out"
-echo "PASS GetStatus: version $(json 'd["version"]'), Kafka spec $(json 'd["kafka_spec_version"]')"
+# The protections in effect (kgate's defaults here) and TLS off on the client listeners.
+[[ $(json 'd["config"]["request_memory_budget"]') == 134217728 && $(json 'd["config"]["max_connections_per_address"]') == 2000 &&
+  $(json 'd["config"]["connections_max_idle_ms"]') == 600000 && $(json 'd["config"]["frame_min_bytes_per_second"]') == 1024 &&
+  $(json 'd.get("client_tls", {}).get("enabled", False)') == False ]] || die "GetStatus settings: $out"
+echo "PASS GetStatus: version $(json 'd["version"]'), Kafka spec $(json 'd["kafka_spec_version"]'), budgets, limits and timeouts listed, client TLS off"
 
 # ---- pipelining: requests answered by kgate between forwarded ones ----
 timeout 20 python3 "$here/admin_client.py" pipelined "$bootstrap" >"$run/pipelined.out" 2>&1 ||

@@ -189,6 +189,9 @@ cp "$pki/chain1.pem" "$pki/live-chain.pem" && cp "$pki/server1.key" "$pki/live.k
 out=$(admin_reload) || { echo "ReloadCertificates: FAILED $out" >>"$d"; status=1; }
 check "ReloadCertificates with good files answers serial 1001" 'grep -q "\"serial\": \"1001\"" <<<"$out"'
 check "and a new connection is served serial 1001 (s_client: $(served_serial))" '[[ $(served_serial) == 1001 ]]'
+status_out=$(timeout 20 "$grpcurl" -plaintext -max-time 15 -d '{}' "$admin" kgate.admin.v1.GatewayAdmin/GetStatus 2>&1 || true)
+check "GetStatus names the certificate now served ($(tr -d '\n ' <<<"$status_out" | grep -o '"client_tls":{[^}]*}' | cut -c1-160))" \
+  'python3 -c "import json,sys; t=json.loads(sys.argv[1])[\"client_tls\"]; sys.exit(0 if t[\"enabled\"] and t[\"serial\"] == \"1001\" and t[\"certificate_file\"].endswith(\"live-chain.pem\") else 1)" "$status_out"'
 ok_reloads=$(metric "$metrics" 'kgate_tls_reloads_total{result="ok"}') failed_reloads=$(metric "$metrics" 'kgate_tls_reloads_total{result="failed"}')
 check "kgate_tls_reloads_total ok ${ok_reloads:-?}, failed ${failed_reloads:-?}" '[[ ${ok_reloads%.*} -eq 2 && ${failed_reloads%.*} -eq 2 ]]'
 # The expiry gauge follows the file in use: the certificates here are made for 2 days.
