@@ -131,10 +131,12 @@ void add_check_config_command(CLI::App& app) {
         if (!ok) throw CLI::RuntimeError(2);
         if (config.tls.enabled()) {  // the files, as start-up would load them
             std::string error;
-            if (!gateway::ServerTlsContext::load(config.tls, error)) {
+            const auto loaded = gateway::ServerTlsContext::load(config.tls, error);
+            if (!loaded) {
                 std::cerr << "kgate: " << error << "\n";
                 throw CLI::RuntimeError(2);
             }
+            if (const auto warning = loaded->uncovered_warning({config.client_host()})) std::cerr << "kgate: warning: " << *warning << "\n";
         }
         std::cout << "configuration is valid: " << config.upstream.size() << " upstream bootstrap servers, listening on "
                   << config.listen.to_string() << ", broker ports " << config.first_broker_port() << "-" << config.last_broker_port()

@@ -15,11 +15,13 @@ namespace kgate::gateway {
 namespace {
 
 // Client-facing TLS at start-up: the files must load, or kgate does not start.
-std::shared_ptr<const ServerTlsContext> load_client_tls(const ClientTls& settings) {
+std::shared_ptr<const ServerTlsContext> load_client_tls(const GatewayConfig& config) {
+    const auto& settings = config.tls;
     if (!settings.enabled()) return nullptr;
     std::string error;
     auto loaded = ServerTlsContext::load(settings, error);
     if (!loaded) throw std::runtime_error(error);
+    if (const auto warning = loaded->uncovered_warning({config.client_host()})) spdlog::warn("{}", *warning);
     const auto& c = loaded->certificate();
     spdlog::info("client TLS: certificate {} (serial {}, not after {}), client certificates {}", c.subject, c.serial, c.not_after,
                  client_auth_name(settings.client_auth));
@@ -50,7 +52,7 @@ GatewayServer::GatewayServer(GatewayConfig config)
     : config_(std::move(config)),
       workers_(config_.workers),
       routing_(config_, RouteStore(config_.state_dir)),
-      tls_(load_client_tls(config_.tls)),
+      tls_(load_client_tls(config_)),
       services_{config_, routing_, cluster_, metrics_},
       discovery_(config_, routing_, cluster_) {
     limits_.on_release([this] { accept_pause_.wake(); });

@@ -1,5 +1,6 @@
 #include "gateway/tls/server_tls_context.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <ctime>
@@ -8,6 +9,7 @@
 #include <optional>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <openssl/bn.h>
 #include <openssl/err.h>
 #include <openssl/pem.h>
@@ -138,6 +140,7 @@ std::shared_ptr<const ServerTlsContext> ServerTlsContext::load(const ClientTls& 
     const auto credentials = checked_credentials(settings, error);
     if (!credentials || !use_credentials(ctx, settings, *credentials, error)) return nullptr;
     loaded->client_auth_ = settings.client_auth;
+    loaded->credentials_ = std::make_shared<const TlsCredentials>(*credentials);
     loaded->certificate_ = summarise(credentials->chain.certificates.front().get());
     loaded->certificate_.certificate_file = settings.certificate_file;
     loaded->certificate_.certificate_file_expires = credentials->chain.earliest_expiry;
@@ -152,6 +155,20 @@ std::shared_ptr<const ServerTlsContext> ServerTlsContext::load(const ClientTls& 
         loaded->certificate_.client_ca_file_expires = bundle->earliest_expiry;
     }
     return loaded;
+}
+
+bool ServerTlsContext::covers(std::string_view host) const { return credentials_ && covers_host(*credentials_, host); }
+
+std::optional<std::string> ServerTlsContext::uncovered_warning(const std::vector<std::string>& hosts) const {
+    std::vector<std::string> uncovered;
+    for (const auto& host : hosts) {
+        if (!covers(host) && std::find(uncovered.begin(), uncovered.end(), host) == uncovered.end()) uncovered.push_back(host);
+    }
+    if (uncovered.empty()) return std::nullopt;
+    const auto missing = fmt::format("{}", fmt::join(uncovered, ", "));
+    return fmt::format("client TLS: the certificate ({}) does not cover {}, which clients are told to connect to: clients "
+                       "that check host names (Java, librdkafka and Go do by default) will refuse the gateway there",
+                       certificate_.subject, missing);
 }
 
 }  // namespace kgate::gateway

@@ -7,12 +7,16 @@
 // after the swap use it, connections already open keep the SSL state they were made with.
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include <boost/asio/ssl/context.hpp>
 
 #include "gateway/config/gateway_config.h"
 #include "gateway/tls/certificate_summary.h"
+#include "gateway/tls/tls_files.h"
 
 namespace kgate::gateway {
 
@@ -27,6 +31,12 @@ public:
     // non-const.
     boost::asio::ssl::context& context() const { return context_; }
     const CertificateSummary& certificate() const { return certificate_; }
+    // Whether the certificate names `host` (a DNS name or an IP literal) as clients check it:
+    // a client that verifies host names, as Java, librdkafka and Go do by default, refuses the
+    // gateway at an address the certificate does not cover.
+    bool covers(std::string_view host) const;
+    // The warning to log when the hosts clients are told are not all covered; nullopt when they are.
+    std::optional<std::string> uncovered_warning(const std::vector<std::string>& hosts) const;
     ClientAuth client_auth() const { return client_auth_; }
 
 private:
@@ -34,6 +44,7 @@ private:
 
     mutable boost::asio::ssl::context context_;
     CertificateSummary certificate_;
+    std::shared_ptr<const TlsCredentials> credentials_;
     ClientAuth client_auth_ = ClientAuth::none;
 };
 

@@ -41,6 +41,18 @@ TEST_F(Files, LoadsAChainAndSaysWhatItServes) {
     EXPECT_NE(SSL_CTX_get_options(loaded->context().native_handle()) & SSL_OP_NO_RENEGOTIATION, 0u);
 }
 
+TEST_F(Files, WarnsWhenTheAdvertisedHostIsNotCovered) {
+    std::string error;
+    const auto loaded = ServerTlsContext::load(settings(7, -60, kDay), error);
+    ASSERT_TRUE(loaded) << error;
+    EXPECT_TRUE(loaded->covers("127.0.0.1"));  // the test certificate's one IP SAN
+    EXPECT_FALSE(loaded->uncovered_warning({"127.0.0.1"}));
+    const auto warning = loaded->uncovered_warning({"127.0.0.1", "kafka.example.com", "kafka.example.com"});
+    ASSERT_TRUE(warning);
+    EXPECT_NE(warning->find("does not cover kafka.example.com, which clients are told"), std::string::npos) << *warning;
+    EXPECT_EQ(warning->find("127.0.0.1,"), std::string::npos) << *warning;
+}
+
 TEST_F(Files, RefusesAnUnreadableFileNamingSettingAndFile) {
     auto t = settings(1, -60, kDay);
     t.certificate_file = (folder.path() / "missing.pem").string();
