@@ -104,20 +104,27 @@ bool use_credentials(SSL_CTX* ctx, const ClientTls& settings, const TlsCredentia
     return true;
 }
 
-bool load_client_ca(SSL_CTX* ctx, const ClientTls& settings, std::string& error) {
+// The CA bundle, read once: its certificates verify clients' chains, their subjects are the
+// names sent in the CertificateRequest, and its earliest expiry feeds the gauge.
+std::optional<CertificateFile> load_client_ca(SSL_CTX* ctx, const ClientTls& settings, std::string& error) {
     const auto& path = settings.client_ca_file;
-    if (!readable("tls-client-ca", path, error)) return false;
-    STACK_OF(X509_NAME)* names = SSL_load_client_CA_file(path.c_str());
-    if (names == nullptr || SSL_CTX_load_verify_locations(ctx, path.c_str(), nullptr) != 1) {
-        if (names != nullptr) sk_X509_NAME_pop_free(names, X509_NAME_free);
-        error = fmt::format("tls-client-ca: \"{}\" holds no PEM CA certificate ({})", path, openssl_reason());
-        return false;
+    if (!readable("tls-client-ca", path, error)) return std::nullopt;
+    auto bundle = read_certificate_file(path, "CA bundle");
+    if (!bundle) {
+        error = fmt::format("tls-client-ca: \"{}\" holds no PEM CA certificate ({})", path, bundle.error().front().message);
+        return std::nullopt;
     }
-    SSL_CTX_set_client_CA_list(ctx, names);  // takes ownership: the names sent in the CertificateRequest
+    X509_STORE* store = SSL_CTX_get_cert_store(ctx);
+    for (const auto& certificate : bundle->certificates) {
+        if (X509_STORE_add_cert(store, certificate.get()) != 1 || SSL_CTX_add_client_CA(ctx, certificate.get()) != 1) {
+            error = fmt::format("tls-client-ca: \"{}\": {}", path, openssl_reason());
+            return std::nullopt;
+        }
+    }
     int mode = SSL_VERIFY_PEER;
     if (settings.client_auth == ClientAuth::required) mode |= SSL_VERIFY_FAIL_IF_NO_PEER_CERT;
     SSL_CTX_set_verify(ctx, mode, nullptr);
-    return true;
+    return std::move(*bundle);
 }
 
 }  // namespace
@@ -137,27 +144,23 @@ std::shared_ptr<const ServerTlsContext> ServerTlsContext::load(const ClientTls& 
     static constexpr unsigned char kSessionContext[] = "kgate";
     SSL_CTX_set_session_id_context(ctx, kSessionContext, sizeof(kSessionContext) - 1);
 
-    const auto credentials = checked_credentials(settings, error);
+    auto credentials = checked_credentials(settings, error);
     if (!credentials || !use_credentials(ctx, settings, *credentials, error)) return nullptr;
     loaded->client_auth_ = settings.client_auth;
-    loaded->credentials_ = std::make_shared<const TlsCredentials>(*credentials);
     loaded->certificate_ = summarise(credentials->chain.certificates.front().get());
     loaded->certificate_.certificate_file = settings.certificate_file;
     loaded->certificate_.certificate_file_expires = credentials->chain.earliest_expiry;
+    loaded->credentials_ = std::move(*credentials);
     if (settings.client_auth != ClientAuth::none) {
-        if (!load_client_ca(ctx, settings, error)) return nullptr;
-        auto bundle = read_certificate_file(settings.client_ca_file, "CA bundle");
-        if (!bundle) {
-            error = fmt::format("tls-client-ca: {}", bundle.error().front().message);
-            return nullptr;
-        }
+        const auto bundle = load_client_ca(ctx, settings, error);
+        if (!bundle) return nullptr;
         loaded->certificate_.client_ca_file = settings.client_ca_file;
         loaded->certificate_.client_ca_file_expires = bundle->earliest_expiry;
     }
     return loaded;
 }
 
-bool ServerTlsContext::covers(std::string_view host) const { return credentials_ && covers_host(*credentials_, host); }
+bool ServerTlsContext::covers(std::string_view host) const { return covers_host(credentials_, host); }
 
 std::optional<std::string> ServerTlsContext::uncovered_warning(const std::vector<std::string>& hosts) const {
     std::vector<std::string> uncovered;

@@ -44,7 +44,7 @@ private:
 
     mutable boost::asio::ssl::context context_;
     CertificateSummary certificate_;
-    std::shared_ptr<const TlsCredentials> credentials_;
+    TlsCredentials credentials_;  // what was checked and loaded: for covers()
     ClientAuth client_auth_ = ClientAuth::none;
 };
 
