@@ -254,8 +254,12 @@ int GatewayServer::run() {
     if (const auto warning = open_files_warning(config_.max_connections, open_files_limit())) spdlog::warn("{}", *warning);
     control_.run();
     limits_.stop_releases();
-    // signal_set's destructor restores the default actions: a late signal would then end
-    // the process with 143 instead of the clean exit that is under way.
+    // Removing a signal from a signal_set restores its default action, and so would the
+    // destructor at return: a late signal would then end the process with 143 instead of the
+    // clean exit under way (timeout(1) sends its TERM twice, to kgate and to its group). So the
+    // set lets go of them first, and only then are they ignored.
+    error_code ignored;
+    signals.clear(ignored);
     std::signal(SIGINT, SIG_IGN);
     std::signal(SIGTERM, SIG_IGN);
     std::signal(SIGHUP, SIG_IGN);
