@@ -152,6 +152,11 @@ def main():
                 "caps them; '(N held)' marks a proxy that had N open when the time limit ran out"
                 + (" (the mock brokers accept ever more slowly as connections pile up)." if brokers == "mock" else "."))
 
+    restarts = [r for r in rows if r["workload"] == "broker-restart"]
+    if restarts:
+        add("")
+        add("Broker restarts: " + ", ".join(f"{r['target']} died during {r['result']['during']} in round {r['round']} "
+                                          "and was started again; that run was repeated" for r in restarts) + ".")
     if failed:
         add("")
         add("Failed runs: " + ", ".join(sorted({f"{r['workload']} through {r['target']}" for r in failed})) + ".")

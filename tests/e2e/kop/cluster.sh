@@ -15,6 +15,8 @@
 #   kop_cluster_init DIR FIRST_PORT LIBS NAR   write the configurations (ports FIRST..FIRST+7)
 #   kop_cluster_start [WAIT_S]                 start everything, wait until each broker's Metadata
 #                                              lists both brokers; on failure, a node's last lines
+#   kop_broker_start N; kop_broker_wait N WANT S  broker N again (after it died), until its Metadata
+#                                              lists WANT brokers, within S seconds
 #   kop_cluster_stop                           SIGTERM (SIGKILL after STOP_WAIT_S), brokers first
 #   kop_kafka_port N, kop_advertised N, kop_log NAME, kop_listen_ports (every port it binds)
 # KOP_EXTRA_CONFIG, if set, is appended to both brokers' configurations. KOP_LISTENER_PROTOCOL
@@ -192,6 +194,11 @@ kop_broker_wait() {
   kop_fail "kop broker $n: its Metadata did not list $want brokers within $seconds s" "broker-$n"
 }
 
+# kop_broker_start N: broker N's JVM, in the background (kop_broker_wait says when it serves).
+kop_broker_start() {
+  kop_java "broker-$1" "$KOP_BROKER_HEAP" org.apache.pulsar.PulsarBrokerStarter --broker-conf "$KOP_DIR/broker-$1/broker.conf"
+}
+
 kop_cluster_start() {
   local seconds=${1:-240} start=$SECONDS n
   # What is left of the overall wait, at least a second.
@@ -213,7 +220,7 @@ $(tail -n 30 "$KOP_DIR/metadata-setup.log")"
   # One after the other: brokers starting together race to create KoP's own namespace
   # (public/__kafka), and the loser shuts down on "Namespace already exists".
   for ((n = 1; n <= KOP_BROKERS; n++)); do
-    kop_java "broker-$n" "$KOP_BROKER_HEAP" org.apache.pulsar.PulsarBrokerStarter --broker-conf "$KOP_DIR/broker-$n/broker.conf"
+    kop_broker_start "$n"
     kop_broker_wait "$n" 1 "$(left)"
   done
   for ((n = 1; n <= KOP_BROKERS; n++)); do kop_broker_wait "$n" "$KOP_BROKERS" "$(left)"; done
