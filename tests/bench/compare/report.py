@@ -36,6 +36,9 @@ def main():
     suffix = "" if brokers == "mock" else f"-{brokers}"
     # Only the other kinds say so in their headings: the mock's tables stay as they were.
     where = {"mock": "", "kafka": ", Apache Kafka brokers", "kop": ", KoP brokers"}[brokers]
+    if len(sys.argv) > 8 and sys.argv[8] == "1":
+        suffix += "-tls"
+        where += ", clients over TLS to each proxy (direct in plaintext)"
     tick = 1.0 / int(clk_tck)
     rows, failed = load(results)
     targets = [t for t in ORDER if any(r["target"] == t for r in rows + failed)]

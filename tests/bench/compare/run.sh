@@ -7,11 +7,15 @@
 # chart.png for the mock brokers, table-kafka.md, results-kafka.jsonl and chart-kafka.png for Kafka,
 # table-kop.md, results-kop.jsonl and chart-kop.png for KoP.
 #
-# Usage: tests/bench/compare/run.sh BUILD_DIR [--short] [--throughput-only] [--messages N] [--brokers mock|kafka|kop] [--out OUT_DIR]
+# Usage: tests/bench/compare/run.sh BUILD_DIR [--short] [--throughput-only] [--tls] [--messages N] [--brokers mock|kafka|kop] [--out OUT_DIR]
 #   --short: one round, small counts, 100 and 1,000 idle connections (CI; a few minutes).
 #   --throughput-only: produce and consume only (throughput, CPU per GB, peak RSS), three rounds
 #     even with --short; no latency, Metadata or idle-connection workloads. What scripts/test runs
 #     against KoP by default.
+#   --tls: the clients speak TLS to every proxy (kgate tls-certificate, HAProxy `ssl crt` on its
+#     binds, Kroxylicious a gateway key pair; certificates from tests/tls/make_test_certs.sh, the
+#     clients verifying them); the direct runs stay plaintext, the baseline. Throughput only (as
+#     --throughput-only); kafka-proxy is left out. Files get -tls in their names.
 #   --messages N: records per produce or consume run (default 20,000 with --short, 200,000
 #     without); more makes the CPU-per-GB figures finer (the CPU clock ticks every 10 ms).
 #   --brokers mock (default): librdkafka's mock cluster (kgate-mock-cluster), topics bench (6
@@ -52,17 +56,18 @@ STOP_WAIT_S=10
 source "$repo/tests/integration/process_helpers.sh"
 
 usage() {
-  echo "usage: $0 BUILD_DIR [--short] [--throughput-only] [--messages N] [--brokers mock|kafka|kop] [--out OUT_DIR]" >&2
+  echo "usage: $0 BUILD_DIR [--short] [--throughput-only] [--tls] [--messages N] [--brokers mock|kafka|kop] [--out OUT_DIR]" >&2
   exit 2
 }
 [[ $# -ge 1 ]] || usage
 build_dir=$1
 shift
-short=0 throughput_only=0 messages_asked= brokers=mock out_dir=
+short=0 throughput_only=0 tls=0 messages_asked= brokers=mock out_dir=
 while [[ $# -gt 0 ]]; do
   case $1 in
     --short) short=1 ;;
     --throughput-only) throughput_only=1 ;;
+    --tls) tls=1 throughput_only=1 ;;
     --messages) [[ $# -ge 2 && $2 =~ ^[1-9][0-9]*$ ]] || usage; messages_asked=$2; shift ;;
     --brokers) [[ $# -ge 2 && ($2 == mock || $2 == kafka || $2 == kop) ]] || usage; brokers=$2; shift ;;
     --out) [[ $# -ge 2 ]] || usage; out_dir=$2; shift ;;
@@ -74,6 +79,7 @@ out_dir=${out_dir:-$build_dir/bench-compare}
 # The mock's files keep their names; the other kind's are named after it, so neither overwrites the other.
 suffix=
 [[ $brokers == mock ]] || suffix=-$brokers
+((!tls)) || suffix+=-tls
 
 if ((short)); then
   rounds=1 messages=20000 lat_seconds=1 lat_warmup=0.5 meta_requests=5 idle_counts=(100 1000)
@@ -121,7 +127,7 @@ for t in ${BENCH_TARGETS:-direct kgate haproxy kafka-proxy kroxylicious}; do
   case $t in
     direct | kgate) targets+=("$t") ;;
     haproxy) if command -v haproxy >/dev/null; then targets+=("$t"); else skipped+=("haproxy (not installed)"); fi ;;
-    kafka-proxy) if [[ -x $kafka_proxy_bin ]]; then targets+=("$t"); else skipped+=("kafka-proxy (no binary: $kafka_proxy_bin)"); fi ;;
+    kafka-proxy) if ((tls)); then skipped+=("kafka-proxy (TLS not set up here)"); elif [[ -x $kafka_proxy_bin ]]; then targets+=("$t"); else skipped+=("kafka-proxy (no binary: $kafka_proxy_bin)"); fi ;;
     kroxylicious)
       if [[ -s $kroxy_lib/kroxylicious-runtime-$KROXYLICIOUS_VERSION.jar ]] && command -v "$kroxy_java" >/dev/null; then
         targets+=("$t")
@@ -236,14 +242,25 @@ map[direct]=
 
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
+# --tls: one server certificate (127.0.0.1 among its names) for every proxy, and the CA that the
+# clients verify it against.
+certs=$work/certs
+if ((tls)); then
+  "$repo/tests/tls/make_test_certs.sh" "$certs" >"$work/certs.log" 2>&1 || fail "making the test certificates failed"
+  cat "$certs/server.pem" "$certs/server.key" >"$certs/haproxy.pem"
+fi
+# with_tls TARGET: the client's TLS options for that target (none for direct or without --tls).
+with_tls() { ((tls)) && [[ $1 != direct ]] && echo "--ssl-ca $certs/ca.pem"; return 0; }
+
 # Each start_* sets pid[T], bootstrap[T] and map[T] (the client-side port map, HAProxy only).
 # The idle-connection workload opens up to 10,000 connections from one address: kgate's connection
 # limits (2,000 per address by default) are lifted, as the other proxies have none here.
 start_kgate() {
-  local base=$1
+  local base=$1 tls_options=()
+  ((!tls)) || tls_options=(--tls-certificate "$certs/server.pem" --tls-key "$certs/server.key")
   taskset -c 1 "$kgate" serve --upstream "$direct" --listen "127.0.0.1:$base" \
     --broker-ports "$((base + 1))-$((base + 8))" --state-dir "$work/kgate-state" --workers 1 --http-listen off --admin-listen off \
-    --max-connections 0 --max-connections-per-address 0 >"$work/kgate.log" 2>&1 &
+    --max-connections 0 --max-connections-per-address 0 "${tls_options[@]}" >"$work/kgate.log" 2>&1 &
   pid[kgate]=$!
   wait_until 30 "${pid[kgate]}" kgate grep -qs "ready:" "$work/kgate.log"
   bootstrap[kgate]="127.0.0.1:$base"
@@ -265,7 +282,7 @@ start_haproxy() {
     echo "  timeout server 1h"
     for i in "${!broker_addrs[@]}"; do
       echo "listen broker$i"
-      echo "  bind 127.0.0.1:$((base + i))"
+      echo "  bind 127.0.0.1:$((base + i))$( ((tls)) && echo " ssl crt $certs/haproxy.pem")"
       echo "  server b$i ${broker_addrs[$i]}"
       mapping+="${mapping:+,}${broker_addrs[$i]##*:}=$((base + i))"
     done
@@ -317,6 +334,14 @@ virtualClusters:
           nodeIdRanges:
 $ranges
 EOF
+  if ((tls)); then
+    cat >>"$cfg" <<EOF
+        tls:
+          key:
+            privateKeyFile: $certs/server.key
+            certificateFile: $certs/server.pem
+EOF
+  fi
   taskset -c 1 "$kroxy_java" -XX:ActiveProcessorCount=1 -cp "$kroxy_lib/*" \
     "$here/kroxylicious/KroxyliciousLauncher.java" "$cfg" >"$work/kroxylicious.log" 2>&1 &
   pid[kroxylicious]=$!
@@ -419,7 +444,7 @@ warm_up() {
     for workload in produce consume; do
       # shellcheck disable=SC2046  # with_map prints two words or nothing
       timeout "$((run_limit + 30))" "$throughput_bench" --bootstrap "${bootstrap[$t]}" --topic bench --messages "$warm_messages" \
-        --size "$size" --mode "$workload" --seconds "$run_limit" $(with_map "$t") >/dev/null 2>>"$work/clients.log" || true
+        --size "$size" --mode "$workload" --seconds "$run_limit" $(with_map "$t") $(with_tls "$t") >/dev/null 2>>"$work/clients.log" || true
     done
     if [[ $brokers != mock ]] && ((!throughput_only)); then
       # shellcheck disable=SC2046
@@ -471,7 +496,7 @@ for round in $(seq "$rounds"); do
     for t in "${order[@]}"; do
       # shellcheck disable=SC2046  # with_map prints two words or nothing
       run_client "$workload" "$t" "$round" "$throughput_bench" --bootstrap "${bootstrap[$t]}" --topic bench \
-        --messages "$messages" --size "$size" --mode "$workload" --seconds "$run_limit" $(with_map "$t")
+        --messages "$messages" --size "$size" --mode "$workload" --seconds "$run_limit" $(with_map "$t") $(with_tls "$t")
     done
   done
   for load in "${lat_loads[@]+"${lat_loads[@]}"}"; do
@@ -544,7 +569,7 @@ machine="nproc $(nproc), $cpu_model, kernel $(uname -r), load average $(cut -d' 
 versions="kgate $(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo '?'), $(haproxy -v 2>/dev/null | awk 'NR==1 {print "HAProxy " $3}'), kafka-proxy $KAFKA_PROXY_VERSION, Kroxylicious $KROXYLICIOUS_VERSION"
 [[ $brokers == kafka ]] && versions+=", Apache Kafka $KAFKA_VERSION ($broker_setup)"
 [[ $brokers == kop ]] && versions+=", $broker_setup"
-"$KGATE_PYTHON" "$here/report.py" "$results" "$out_dir" "$(getconf CLK_TCK)" "$machine" "$versions" "${skipped[*]:-}" "$brokers"
+"$KGATE_PYTHON" "$here/report.py" "$results" "$out_dir" "$(getconf CLK_TCK)" "$machine" "$versions" "${skipped[*]:-}" "$brokers" "$tls"
 
 # kgate must still stop cleanly: drain and exit 0 on SIGTERM.
 stop_process "${pid[kgate]}"
