@@ -1,0 +1,198 @@
+# shellcheck shell=bash
+# The TLS half of kafka_sasl_e2e (run_kafka_sasl_e2e.sh sources this): two more kgates with TLS
+# port-per-broker listeners in front of the same SASL cluster, so the brokers start once.
+#   kgate "sasl-ssl"  tls-client-auth none, to the brokers' SASL_PLAINTEXT CLIENT listeners:
+#                     clients speak SASL_SSL, SASL passing through kgate to the brokers
+#   kgate "mtls"      tls-client-auth required, to the brokers' PLAINTEXT REPLICATION listeners
+#                     (a plaintext listener that needs no SASL; clients may use any listener):
+#                     clients speak SSL with a client certificate
+# Scenarios (numbered after the runner's):
+#   4. kcat -L over SASL_SSL (SCRAM-SHA-512 and PLAIN) and over SSL with a client certificate:
+#      gateway addresses only, kgate's certificate verified with its host name (127.0.0.1)
+#   5. confluent-kafka over SASL_SSL, SCRAM-SHA-512 and PLAIN: idempotent producer and a group,
+#      nothing lost or duplicated, while wrong passwords over SASL_SSL get the broker's error
+#   6. Java kafka-clients (versions.sh) over SASL_SSL with SCRAM-SHA-512 and a keytool trust
+#      store: idempotent produce and a group, transactions (commits, aborts, group offsets in
+#      the transactions, read_committed)
+#   7. under tls-client-auth required, Java without a key store is refused (a TLS
+#      authentication error, kgate logs the missing certificate); with a keytool key store
+#      signed by the test CA, the scenarios of 6 over SSL
+#   8. both kgates stop on SIGTERM with status 0, no error or critical line
+#
+#   tls_prepare                  before the cluster starts, in the background: certificates
+#                                (KGATE_TLS_TEST_CERTS, ctest's fixture, or made here), the
+#                                keytool stores, the Java builds; tls_prepared waits for them
+#   tls_scenarios FIRST_PORT     the scenarios; the kgates listen on FIRST_PORT..FIRST_PORT+9
+# The runner provides: run, here, kgate, hidden, COUNT, the users' passwords, current_kcat,
+# current_kcat_path, sasl_clients, try_wrong, report, failures, bg_pids, PROCESS_LIMIT_S.
+
+readonly TLS_JAVA_COUNT=${KGATE_KAFKA_TLS_JAVA_COUNT:-4000}
+
+tls_prepare() {
+  certs=${KGATE_TLS_TEST_CERTS:-$run/certs}
+  local java_dir=$here/../java
+  # shellcheck source=tests/e2e/java/versions.sh
+  source "$java_dir/versions.sh"
+  (
+    set -e
+    sh "$here/../../tls/make_test_certs.sh" "$certs"
+    KGATE_JAVA_STORE_PASSWORD=$(password) "$java_dir/make_java_stores.sh" "$certs" "$run/stores"
+    for version in "${JAVA_E2E_CLIENT_VERSIONS[@]}"; do
+      "$java_dir/build_java_e2e.sh" "$version" "$run/java-built/kafka-clients-$version"
+    done
+  ) >"$run/tls-prepare.log" 2>&1 &
+  tls_prepare_pid=$!
+  bg_pids+=("$tls_prepare_pid")
+}
+
+tls_prepared() {
+  wait "$tls_prepare_pid" || die "cannot make the test certificates, the Java stores or the Java builds: $(tail -n 5 "$run/tls-prepare.log")"
+  bg_pids=()  # it was the only one
+}
+
+# tls_kgate NAME FIRST CLIENT_AUTH UPSTREAMS [EXTRA_YAML]: starts a TLS kgate on FIRST (bootstrap)
+# and FIRST+1..FIRST+4 (brokers); its pid goes into bg_pids and tls_kgate_pids[NAME], its log
+# is $run/kgate-NAME.log.
+declare -A tls_kgate_pids=()
+tls_kgate() {
+  local name=$1 first=$2 client_auth=$3 upstreams=$4 extra=${5:-} pid
+  kgate_state_dir=$run/kgate-$name-state kafka_kgate_config "$run/kgate-$name.yaml" "127.0.0.1:$first" \
+    $((first + 1)) $((first + 4)) off "$upstreams"
+  {
+    echo "admin-listen: off"
+    echo "tls-certificate: $certs/server.pem"
+    echo "tls-key: $certs/server.key"
+    echo "tls-client-auth: $client_auth"
+    [[ $client_auth == none ]] || echo "tls-client-ca: $certs/ca.pem"
+    [[ -z $extra ]] || echo "$extra"
+  } >>"$run/kgate-$name.yaml"
+  timeout --foreground -s KILL "$PROCESS_LIMIT_S" "$kgate" serve --config "$run/kgate-$name.yaml" >"$run/kgate-$name.log" 2>&1 &
+  pid=$!
+  bg_pids+=("$pid")
+  tls_kgate_pids[$name]=$pid
+  wait_until "$READY_WAIT_S" "$pid" "kgate $name" grep -qs "ready: 3 brokers" "$run/kgate-$name.log"
+}
+
+# java_over_tls NAME BOOTSTRAP PROPERTIES SCENARIOS OUT: JavaE2e through kgate with the client
+# settings in PROPERTIES, every release of versions.sh; every line it prints goes to OUT.
+# kafka-clients before 2.8 check a SASL_SSL broker's certificate against the name a reverse
+# lookup of its address gives (KAFKA-8562), whatever the bootstrap said: 127.0.0.1 would become
+# "localhost", which the test certificate does not name. So the client JVM gets a hosts file
+# that names 127.0.0.1 kafka.test, a name the certificate covers, as a deployment's DNS would
+# name its gateway; later releases check the address itself against the certificate's IP SAN.
+java_over_tls() {
+  local name=$1 bootstrap=$2 properties=$3 scenarios=$4 out=$5
+  local port=${bootstrap##*:}
+  [[ -s $run/java-hosts ]] || echo "127.0.0.1 kafka.test" >"$run/java-hosts"
+  JAVA_E2E_BUILT=$run/java-built JAVA_E2E_JVM_OPTS="-Djdk.net.hosts.file=$run/java-hosts" "$here/../java/run_java_e2e.sh" "$bootstrap" \
+    "$((port + 1))-$((port + 4))" "$run/java-$name" --client-properties "$properties" --scenarios "$scenarios" \
+    --count "$TLS_JAVA_COUNT" --consumers 2 --partitions 12 --replication-factor 3 --timeout-s 120 \
+    --hidden "$hidden_list" >"$out" 2>&1
+}
+
+tls_scenarios() {
+  local first=$1 sasl_ssl=127.0.0.1:$1 mtls=127.0.0.1:$(($1 + 5)) n upstreams=() t status
+  local ca=(-X "ssl.ca.location=$certs/ca.pem" -X ssl.endpoint.identification.algorithm=https)
+  for ((n = 1; n <= KAFKA_NODES; n++)); do upstreams+=("127.0.0.1:$(kafka_replication_port "$n")"); done
+  tls_kgate sasl-ssl "$first" none "" "upstream-sasl:
+  mechanism: SCRAM-SHA-512
+  username: kgate-admin
+  password-file: $run/upstream-password"
+  tls_kgate mtls $((first + 5)) required "$(IFS=,; echo "${upstreams[*]}")"
+  echo "kafka_sasl_e2e: TLS kgates on $sasl_ssl (SASL_SSL, to the SASL listeners) and $mtls (client certificates required, to the plaintext listeners)"
+
+  # ---- 4. kcat -L over SASL_SSL and over SSL with a client certificate ----
+  t=$(date +%s)
+  status=0
+  kcat_gateway=$sasl_ssl kcat_first=$((first + 1)) kcat_last=$((first + 4))
+  # shellcheck disable=SC2046  # sasl_options prints the -X options, one word each
+  PATH=$current_kcat_path check_kcat_brokers "$run/4.scram.kcat" "$run/4.scram" \
+    $(sasl_options SASL_SSL SCRAM-SHA-512 alice "$alice_password") "${ca[@]}" || status=1
+  # shellcheck disable=SC2046
+  check_kcat_brokers "$run/4.plain.kcat" "$run/4.plain" $(sasl_options SASL_SSL PLAIN bob "$bob_password") "${ca[@]}" || status=1
+  kcat_gateway=$mtls kcat_first=$((first + 6)) kcat_last=$((first + 9))
+  check_kcat_brokers "$run/4.mtls.kcat" "$run/4.mtls" -X security.protocol=SSL "${ca[@]}" \
+    -X "ssl.certificate.location=$certs/client.pem" -X "ssl.key.location=$certs/client.key" || status=1
+  sed -i -E 's/sasl\.password=[^ :]+/sasl.password=(the user'"'"'s)/; s#'"$certs"'/##g' "$run/4.scram" "$run/4.plain" "$run/4.mtls"
+  report "4. kcat -L through kgate's TLS listeners over SASL_SSL (SCRAM-SHA-512, PLAIN) and SSL with a client certificate lists only gateway addresses" \
+    "$status" "$t" "$run/4.scram" "$run/4.plain" "$run/4.mtls"
+
+  # ---- 5. confluent-kafka over SASL_SSL, wrong passwords beside it ----
+  t=$(date +%s)
+  status=0
+  local scram_pid plain_pid wrong=0
+  sasl_clients SCRAM-SHA-512 alice "$alice_password" sasl-ssl-scram "$run/5.scram" "$sasl_ssl" "$certs/ca.pem" &
+  scram_pid=$!
+  sasl_clients PLAIN bob "$bob_password" sasl-ssl-plain "$run/5.plain" "$sasl_ssl" "$certs/ca.pem" &
+  plain_pid=$!
+  bg_pids+=("$scram_pid" "$plain_pid")
+  : >"$run/5.wrong"
+  while { alive "$scram_pid" || alive "$plain_pid"; } && ((wrong < 20)); do
+    # shellcheck disable=SC2046
+    try_wrong SCRAM-SHA-512 "$current_kcat" "$sasl_ssl" $(sasl_options SASL_SSL SCRAM-SHA-512 alice not-the-password) "${ca[@]}" \
+      >>"$run/5.wrong" || { status=1; break; }
+    # shellcheck disable=SC2046
+    try_wrong PLAIN kcat "$sasl_ssl" $(sasl_options SASL_SSL PLAIN bob not-the-password) "${ca[@]}" \
+      >>"$run/5.wrong" || { status=1; break; }
+    wrong=$((wrong + 2))
+  done
+  if ((status == 0 && wrong == 0)); then
+    echo "wrong passwords: FAILED none tried: the honest clients ended first" >"$run/5.wrong"
+    status=1
+  elif ((status == 0)); then
+    echo "wrong passwords over SASL_SSL: OK $wrong refused while the honest clients ran, e.g. $(grep -m1 -oiE 'authentication failed[^(]*' "$run/wrong.SCRAM-SHA-512.err" | head -c 160)" >"$run/5.wrong"
+  fi
+  wait "$scram_pid" || status=1
+  wait "$plain_pid" || status=1
+  no_summary "$run/5.scram"
+  no_summary "$run/5.plain"
+  report "5. confluent-kafka over SASL_SSL through kgate (SCRAM-SHA-512, PLAIN at once): $COUNT idempotent messages each, 2-member groups; wrong passwords get the broker's error" \
+    "$status" "$t" "$run/5.scram" "$run/5.plain" "$run/5.wrong"
+
+  # ---- 6 and 7. Java over SASL_SSL, and over SSL with client certificates required ----
+  t=$(date +%s)
+  {
+    echo "security.protocol=SASL_SSL"
+    echo "sasl.mechanism=SCRAM-SHA-512"
+    echo "sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username=\"alice\" password=\"$alice_password\";"
+    cat "$run/stores/truststore.properties"
+  } >"$run/java-sasl-ssl.properties"
+  echo "security.protocol=SSL" | cat - "$run/stores/truststore.properties" >"$run/java-no-keystore.properties"
+  cat "$run/java-no-keystore.properties" "$run/stores/keystore.properties" >"$run/java-mtls.properties"
+  # First the refusal, alone: its handshake must be the one kgate logs as refused.
+  local refused=0 sasl_ssl_status=0 mtls_status=0 sasl_ssl_pid mtls_pid
+  java_over_tls refused "$mtls" "$run/java-no-keystore.properties" refused "$run/7.refused" || refused=1
+  if ! grep -q "TLS handshake failed (no client certificate" "$run/kgate-mtls.log"; then
+    echo "kgate mtls: FAILED logged no handshake refused for want of a client certificate" >>"$run/7.refused"
+    refused=1
+  fi
+  # Then both at once: the clients mostly wait (group joins, transaction markers).
+  java_over_tls sasl-ssl "$sasl_ssl" "$run/java-sasl-ssl.properties" produce-consume,transactions "$run/6.out" &
+  sasl_ssl_pid=$!
+  java_over_tls mtls "$mtls" "$run/java-mtls.properties" produce-consume,transactions "$run/7.out" &
+  mtls_pid=$!
+  bg_pids+=("$sasl_ssl_pid" "$mtls_pid")
+  wait "$sasl_ssl_pid" || sasl_ssl_status=1
+  wait "$mtls_pid" || mtls_status=1
+  report "6. Java kafka-clients ${JAVA_E2E_CLIENT_VERSIONS[*]} over SASL_SSL (SCRAM-SHA-512, keytool trust store): produce, a group, transactions" \
+    "$sasl_ssl_status" "$t" "$run/6.out"
+  report "7. Java kafka-clients under tls-client-auth required: refused without a key store; with a keytool key store, produce, a group, transactions over SSL" \
+    $((refused | mtls_status)) "$t" "$run/7.refused" "$run/7.out"
+
+  # ---- 8. both stop cleanly ----
+  t=$(date +%s)
+  status=0
+  local name
+  : >"$run/8.out"
+  for name in sasl-ssl mtls; do
+    stop_process "${tls_kgate_pids[$name]}"
+    if [[ $stopped_status -ne 0 ]] || grep -qiE '\[error\]|critical' "$run/kgate-$name.log"; then
+      echo "kgate $name: FAILED exit status $stopped_status; $(grep -m2 -iE '\[error\]|critical' "$run/kgate-$name.log")" >>"$run/8.out"
+      status=1
+    else
+      echo "kgate $name: OK exit status 0 after SIGTERM, no error or critical line" >>"$run/8.out"
+    fi
+  done
+  bg_pids=()
+  report "8. the TLS kgates stop cleanly on SIGTERM" "$status" "$t" "$run/8.out"
+}
