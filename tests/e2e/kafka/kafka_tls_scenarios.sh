@@ -12,8 +12,8 @@
 #   5. confluent-kafka over SASL_SSL, SCRAM-SHA-512 and PLAIN: idempotent producer and a group,
 #      nothing lost or duplicated, while wrong passwords over SASL_SSL get the broker's error
 #   6. Java kafka-clients (versions.sh) over SASL_SSL with SCRAM-SHA-512 and a keytool trust
-#      store: idempotent produce and a group, transactions (commits, aborts, group offsets in
-#      the transactions, read_committed)
+#      store: a wrong password gets the broker's authentication error; idempotent produce and a
+#      group, transactions (commits, aborts, group offsets in the transactions, read_committed)
 #   7. under tls-client-auth required, Java without a key store is refused (a TLS
 #      authentication error, kgate logs the missing certificate); with a keytool key store
 #      signed by the test CA, the scenarios of 6 over SSL
@@ -73,21 +73,32 @@ tls_kgate() {
   wait_until "$READY_WAIT_S" "$pid" "kgate $name" grep -qs "ready: 3 brokers" "$run/kgate-$name.log"
 }
 
-# java_over_tls NAME BOOTSTRAP PROPERTIES SCENARIOS OUT: JavaE2e through kgate with the client
-# settings in PROPERTIES, every release of versions.sh; every line it prints goes to OUT.
-# kafka-clients before 2.8 check a SASL_SSL broker's certificate against the name a reverse
-# lookup of its address gives (KAFKA-8562), whatever the bootstrap said: 127.0.0.1 would become
+# java_over_tls NAME BOOTSTRAP PROPERTIES SCENARIOS OUT [JavaE2e options...]: JavaE2e through
+# kgate with the client settings in PROPERTIES, every release of versions.sh; every line it
+# prints goes to OUT.
+# kafka-clients 2.6.0 (as every release before Kafka's fix for KAFKA-8562) checks a SASL_SSL
+# listener's certificate against the name a reverse lookup of its address gives, whatever the
+# bootstrap said, as it does against a broker: 127.0.0.1 would become
 # "localhost", which the test certificate does not name. So the client JVM gets a hosts file
 # that names 127.0.0.1 kafka.test, a name the certificate covers, as a deployment's DNS would
 # name its gateway; later releases check the address itself against the certificate's IP SAN.
 java_over_tls() {
   local name=$1 bootstrap=$2 properties=$3 scenarios=$4 out=$5
   local port=${bootstrap##*:}
+  shift 5
   [[ -s $run/java-hosts ]] || echo "127.0.0.1 kafka.test" >"$run/java-hosts"
   JAVA_E2E_BUILT=$run/java-built JAVA_E2E_JVM_OPTS="-Djdk.net.hosts.file=$run/java-hosts" "$here/../java/run_java_e2e.sh" "$bootstrap" \
     "$((port + 1))-$((port + 4))" "$run/java-$name" --client-properties "$properties" --scenarios "$scenarios" \
     --count "$TLS_JAVA_COUNT" --consumers 2 --partitions 12 --replication-factor 3 --timeout-s 120 \
-    --hidden "$hidden_list" >"$out" 2>&1
+    --hidden "$hidden_list" "$@" >"$out" 2>&1
+}
+
+# java_sasl_ssl_properties USER PASSWORD: a Java client's settings for SASL_SSL with SCRAM-SHA-512.
+java_sasl_ssl_properties() {
+  echo "security.protocol=SASL_SSL"
+  echo "sasl.mechanism=SCRAM-SHA-512"
+  echo "sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username=\"$1\" password=\"$2\";"
+  cat "$run/stores/truststore.properties"
 }
 
 tls_scenarios() {
@@ -151,16 +162,14 @@ tls_scenarios() {
 
   # ---- 6 and 7. Java over SASL_SSL, and over SSL with client certificates required ----
   t=$(date +%s)
-  {
-    echo "security.protocol=SASL_SSL"
-    echo "sasl.mechanism=SCRAM-SHA-512"
-    echo "sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username=\"alice\" password=\"$alice_password\";"
-    cat "$run/stores/truststore.properties"
-  } >"$run/java-sasl-ssl.properties"
+  java_sasl_ssl_properties alice "$alice_password" >"$run/java-sasl-ssl.properties"
+  java_sasl_ssl_properties alice not-the-password >"$run/java-wrong-password.properties"
   echo "security.protocol=SSL" | cat - "$run/stores/truststore.properties" >"$run/java-no-keystore.properties"
   cat "$run/java-no-keystore.properties" "$run/stores/keystore.properties" >"$run/java-mtls.properties"
-  # First the refusal, alone: its handshake must be the one kgate logs as refused.
+  # First the refusals, alone: the TLS one's handshake must be the one kgate logs as refused.
   local refused=0 sasl_ssl_status=0 mtls_status=0 sasl_ssl_pid mtls_pid
+  java_over_tls wrong-password "$sasl_ssl" "$run/java-wrong-password.properties" refused "$run/6.wrong" --refusal sasl ||
+    sasl_ssl_status=1
   java_over_tls refused "$mtls" "$run/java-no-keystore.properties" refused "$run/7.refused" || refused=1
   if ! grep -q "TLS handshake failed (no client certificate" "$run/kgate-mtls.log"; then
     echo "kgate mtls: FAILED logged no handshake refused for want of a client certificate" >>"$run/7.refused"
@@ -174,8 +183,8 @@ tls_scenarios() {
   bg_pids+=("$sasl_ssl_pid" "$mtls_pid")
   wait "$sasl_ssl_pid" || sasl_ssl_status=1
   wait "$mtls_pid" || mtls_status=1
-  report "6. Java kafka-clients ${JAVA_E2E_CLIENT_VERSIONS[*]} over SASL_SSL (SCRAM-SHA-512, keytool trust store): produce, a group, transactions" \
-    "$sasl_ssl_status" "$t" "$run/6.out"
+  report "6. Java kafka-clients ${JAVA_E2E_CLIENT_VERSIONS[*]} over SASL_SSL (SCRAM-SHA-512, keytool trust store): a wrong password gets the broker's error; produce, a group, transactions" \
+    "$sasl_ssl_status" "$t" "$run/6.wrong" "$run/6.out"
   report "7. Java kafka-clients under tls-client-auth required: refused without a key store; with a keytool key store, produce, a group, transactions over SSL" \
     $((refused | mtls_status)) "$t" "$run/7.refused" "$run/7.out"
 

@@ -25,6 +25,8 @@ final class Options implements Cloneable {
   List<String> skipAdmin = List.of();
   /** A properties file of client settings every client gets (security.protocol, ssl.*, sasl.*). */
   String clientProperties;
+  /** What the refused scenario expects: a TLS refusal (tls) or the broker's SASL error (sasl). */
+  String refusal = "tls";
 
   static final List<String> SCENARIOS = List.of("produce-consume", "transactions", "admin", "refused");
 
@@ -32,7 +34,7 @@ final class Options implements Cloneable {
       "usage: JavaE2e --bootstrap HOST:PORT --gateway-ports FIRST-LAST [--topic T] [--group G]\n"
           + "  [--run-id ID] [--count N] [--consumers C] [--partitions P] [--replication-factor R] [--timeout-s S]\n"
           + "  [--hidden HOST:PORT,...] [--scenarios produce-consume,transactions,admin,refused]\n"
-          + "  [--skip-admin deleteTopics] [--client-properties FILE]";
+          + "  [--skip-admin deleteTopics] [--client-properties FILE] [--refusal tls|sasl]";
 
   static Options parse(String[] args) throws E2eFailure {
     Options o = new Options();
@@ -58,6 +60,7 @@ final class Options implements Cloneable {
         case "--scenarios": o.scenarios = splitList(value); break;
         case "--skip-admin": o.skipAdmin = splitList(value); break;
         case "--client-properties": o.clientProperties = value; break;
+        case "--refusal": o.refusal = value; break;
         default: throw new E2eFailure("unknown option " + name + "\n" + USAGE);
       }
     }
@@ -86,6 +89,9 @@ final class Options implements Cloneable {
       if (!s.equals("deleteTopics")) {
         throw new E2eFailure("--skip-admin: " + s + " cannot be left out (deleteTopics)");
       }
+    }
+    if (!o.refusal.equals("tls") && !o.refusal.equals("sasl")) {
+      throw new E2eFailure("--refusal must be tls or sasl, not " + o.refusal);
     }
     if (o.scenarios.contains("refused") && o.scenarios.size() > 1) {
       throw new E2eFailure("--scenarios: refused runs alone (it expects every connection to fail)");
