@@ -91,8 +91,9 @@ java_over_tls() {
   local port=${bootstrap##*:}
   shift 5
   [[ -s $run/java-hosts ]] || echo "127.0.0.1 kafka.test" >"$run/java-hosts"
-  JAVA_E2E_BUILT=$run/java-built JAVA_E2E_JVM_OPTS="-Djdk.net.hosts.file=$run/java-hosts" "$here/../java/run_java_e2e.sh" "$bootstrap" \
-    "$((port + 1))-$((port + 4))" "$run/java-$name" --client-properties "$properties" --scenarios "$scenarios" \
+  JAVA_E2E_BUILT=$run/java-built JAVA_E2E_JVM_OPTS="-Djdk.net.hosts.file=$run/java-hosts" JAVA_E2E_RUN_LIMIT_S=240 \
+    "$here/../java/run_java_e2e.sh" "$bootstrap" "$((port + 1))-$((port + 4))" "$run/java-$name" \
+    --client-properties "$properties" --scenarios "$scenarios" \
     --count "$TLS_JAVA_COUNT" --consumers 2 --partitions 12 --replication-factor 3 --timeout-s 120 \
     --hidden "$hidden_list" "$@" >"$out" 2>&1
 }
@@ -104,7 +105,7 @@ confluent_over_tls() {
   local bootstrap=$1 name=$2 out=$3
   local port=${bootstrap##*:}
   shift 3
-  "$KGATE_PYTHON" "$here/../clients/confluent_e2e.py" --bootstrap "$bootstrap" --gateway-ports "$port-$((port + 4))" \
+  timeout -s KILL 300 "$KGATE_PYTHON" "$here/../clients/confluent_e2e.py" --bootstrap "$bootstrap" --gateway-ports "$port-$((port + 4))" \
     --hidden "$hidden_list" --run-id "$name-$$" --count "$COUNT" --timeout-s 120 \
     --scenarios produce,classic,transactions,statistics "$@" >"$out" 2>"$out.err" ||
     { echo "confluent-kafka: FAILED (exit status $?): $(tail -n 3 "$out.err")" >>"$out"; return 1; }

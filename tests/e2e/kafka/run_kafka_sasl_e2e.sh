@@ -123,7 +123,7 @@ plain() { sasl_options SASL_PLAINTEXT PLAIN "$@"; }
 sasl_clients() {
   local bootstrap=${6:-$gateway}
   local port=${bootstrap##*:}
-  "$KGATE_PYTHON" "$here/../clients/sasl_clients.py" --bootstrap "$bootstrap" --mechanism "$1" --username "$2" --password "$3" \
+  timeout -s KILL 300 "$KGATE_PYTHON" "$here/../clients/sasl_clients.py" --bootstrap "$bootstrap" --mechanism "$1" --username "$2" --password "$3" \
     --topic "$4" --count "$COUNT" --brokers 3 --gateway-ports "$port-$((port + 4))" --timeout-s 150 ${7:+--ssl-ca "$7"} \
     >"$5" 2>"$5.err" || return 1
 }
