@@ -18,8 +18,9 @@
 #
 #   run_kafka_sasl_e2e.sh KGATE WORKDIR
 #
-# Needs the broker jars as kafka_e2e does (it FAILS without them). Logs stay in a run directory
-# under WORKDIR when anything fails or KGATE_E2E_KEEP=1.
+# Needs the broker jars as kafka_e2e does and the Java clients as java_kafka_e2e does (it FAILS
+# without them), keytool and openssl. Logs stay in a run directory under WORKDIR when anything
+# fails or KGATE_E2E_KEEP=1.
 set -euo pipefail
 
 if [[ $# -ne 2 ]]; then
