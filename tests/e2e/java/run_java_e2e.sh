@@ -5,6 +5,7 @@
 #                    3-member consumer group: no loss, no duplicate, per-partition order
 #   admin            createTopics, describeCluster (gateway addresses only), describeConfigs of
 #                    a broker, listConsumerGroups (the group above), deleteTopics
+# (by default; --scenarios also takes transactions and refused: tests/e2e/java/README.md)
 #
 #   run_java_e2e.sh BOOTSTRAP GATEWAY_PORTS WORKDIR [JavaE2e options...]
 #

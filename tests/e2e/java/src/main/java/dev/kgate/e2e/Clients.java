@@ -73,9 +73,9 @@ final class Clients {
     p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "2000");
-    // Records of aborted transactions stay hidden; records written outside transactions are
-    // read as under read_uncommitted.
-    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    if (o.readCommitted) {
+      p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    }
     return new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer());
   }
 }

@@ -25,6 +25,8 @@ final class Options implements Cloneable {
   List<String> skipAdmin = List.of();
   /** A properties file of client settings every client gets (security.protocol, ssl.*, sasl.*). */
   String clientProperties;
+  /** Consumers read with isolation.level=read_committed (the transactions scenario sets it). */
+  boolean readCommitted;
   /** What the refused scenario expects: a TLS refusal (tls) or the broker's SASL error (sasl). */
   String refusal = "tls";
 

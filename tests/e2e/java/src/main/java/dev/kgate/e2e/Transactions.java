@@ -28,6 +28,7 @@ final class Transactions {
 
   Transactions(Options o, GatewayAddresses gateway) {
     this.o = o.withTopicAndGroup(o.topic + "-txn", o.group + "-txn");
+    this.o.readCommitted = true;
     this.gateway = gateway;
   }
 
