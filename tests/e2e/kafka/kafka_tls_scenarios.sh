@@ -80,10 +80,10 @@ tls_kgate() {
 # java_over_tls NAME BOOTSTRAP PROPERTIES SCENARIOS OUT [JavaE2e options...]: JavaE2e through
 # kgate with the client settings in PROPERTIES, every release of versions.sh; every line it
 # prints goes to OUT.
-# kafka-clients 2.6.0 (as every release before Kafka's fix for KAFKA-8562) checks a SASL_SSL
-# listener's certificate against the name a reverse lookup of its address gives, whatever the
-# bootstrap said, as it does against a broker: 127.0.0.1 would become
-# "localhost", which the test certificate does not name. So the client JVM gets a hosts file
+# kafka-clients 2.6.0 (as every release before Kafka's fix for KAFKA-8562) checks the
+# certificate of a SASL_SSL listener it was told by address against the name a reverse lookup of
+# that address gives, as it does against a broker: 127.0.0.1 would become "localhost", which
+# the test certificate does not name. So the client JVM gets a hosts file
 # that names 127.0.0.1 kafka.test, a name the certificate covers, as a deployment's DNS would
 # name its gateway; later releases check the address itself against the certificate's IP SAN.
 java_over_tls() {
