@@ -8,7 +8,8 @@
                and the groups' coordinators: gateway addresses only
   transactions commits and aborts; a read_committed group reads exactly the committed records
   statistics   every broker librdkafka's statistics named, over all clients above, is a gateway's
-Prints one PASS/FAIL line per scenario; exit status 1 when any failed.
+Prints one PASS/FAIL line per scenario; exit status 1 when any failed. Every client also gets
+the librdkafka settings given with --set KEY=VALUE (TLS and SASL for kafka_sasl_e2e).
 """
 import json
 import time
@@ -19,7 +20,7 @@ from confluent_kafka.admin import AdminClient, NewTopic
 
 import matrix
 
-args = matrix.parse_args(__doc__)
+args = matrix.parse_args(__doc__, client_settings=True)
 run = args.run_id
 topic = f"cf-{run}"
 txn_topic = f"cf-txn-{run}"
@@ -36,7 +37,7 @@ def on_stats(text):
 
 def config(**extra):
     base = {"bootstrap.servers": args.bootstrap, "statistics.interval.ms": 1000, "stats_cb": on_stats,
-            "socket.timeout.ms": 30000, "broker.address.family": "v4"}
+            "socket.timeout.ms": 30000, "broker.address.family": "v4", **args.settings}
     base.update(extra)
     return base
 

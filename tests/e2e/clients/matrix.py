@@ -14,8 +14,13 @@ from collections import Counter, defaultdict
 KEYS = 120
 
 
-def parse_args(description):
+def parse_args(description, client_settings=False):
+    """The common command line; with client_settings, also --set KEY=VALUE (repeatable): a setting
+    every client gets (security.protocol, ssl.*, sasl.*), in args.settings."""
     p = argparse.ArgumentParser(description=description)
+    if client_settings:
+        p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                       help="a client setting for every client (TLS, SASL)")
     p.add_argument("--bootstrap", required=True, help="kgate's bootstrap HOST:PORT")
     p.add_argument("--gateway-ports", required=True, help="FIRST-LAST: kgate's broker ports")
     p.add_argument("--hidden", required=True, help="comma-separated addresses no client may be told")
@@ -27,6 +32,11 @@ def parse_args(description):
     first, last = args.gateway_ports.split("-")
     args.port_range = (int(first), int(last))
     args.hidden_list = [h for h in args.hidden.split(",") if h]
+    if client_settings:
+        bad = [kv for kv in args.set if "=" not in kv]
+        if bad:
+            p.error(f"--set wants KEY=VALUE, not {bad[0]}")
+        args.settings = dict(kv.split("=", 1) for kv in args.set)
     return args
 
 

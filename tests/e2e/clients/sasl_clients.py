@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
-"""librdkafka (confluent-kafka) clients over SASL_PLAINTEXT through kgate, for the SASL tests
-(KoP with Pulsar tokens, Apache Kafka with PLAIN and SCRAM users).
+"""librdkafka (confluent-kafka) clients over SASL through kgate, for the SASL tests (KoP with
+Pulsar tokens, Apache Kafka with PLAIN and SCRAM users): SASL_PLAINTEXT, or SASL_SSL with
+--ssl-ca (the CA kgate's certificate is verified against, host name included).
 
   sasl_clients.py --bootstrap HOST:PORT --username U --password P --topic T --count N
                   --gateway-ports FROM-TO [--mechanism PLAIN|SCRAM-SHA-256|SCRAM-SHA-512]
-                  [--brokers N] [--timeout-s S]
+                  [--brokers N] [--timeout-s S] [--ssl-ca CA.pem]
 
 Lists the brokers (there must be N, default 2, each 127.0.0.1 on a gateway port), produces N
 keyed messages with an idempotent acks=all producer, then reads them back with a 2-member
@@ -27,11 +28,15 @@ def main() -> int:
     p.add_argument("--mechanism", default="PLAIN", choices=("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"))
     p.add_argument("--brokers", type=int, default=2)
     p.add_argument("--timeout-s", type=float, default=120)
+    p.add_argument("--ssl-ca", help="SASL_SSL, verifying the gateway against this CA")
     a = p.parse_args()
     first, last = (int(x) for x in a.gateway_ports.split("-"))
     deadline = time.monotonic() + a.timeout_s
-    auth = {"bootstrap.servers": a.bootstrap, "security.protocol": "SASL_PLAINTEXT", "sasl.mechanisms": a.mechanism,
+    protocol = "SASL_SSL" if a.ssl_ca else "SASL_PLAINTEXT"
+    auth = {"bootstrap.servers": a.bootstrap, "security.protocol": protocol, "sasl.mechanisms": a.mechanism,
             "sasl.username": a.username, "sasl.password": a.password}
+    if a.ssl_ca:
+        auth["ssl.ca.location"] = a.ssl_ca
     problems = []
 
     brokers = AdminClient(auth).list_topics(timeout=30).brokers
@@ -83,7 +88,7 @@ def main() -> int:
     if not all(assigned):
         problems.append(f"partitions per member {[sorted(x) for x in assigned]}: one member got none")
 
-    summary = (f"{a.mechanism} as {a.username}: {len(delivered)}/{a.count} produced idempotently, {len(seen)} distinct read back by a 2-member group "
+    summary = (f"{protocol} {a.mechanism} as {a.username}: {len(delivered)}/{a.count} produced idempotently, {len(seen)} distinct read back by a 2-member group "
                f"(partitions {len(assigned[0])}+{len(assigned[1])}), {duplicates} duplicates, brokers {' '.join(addresses)}; "
                f"produced in {produced_in:.1f} s, read in {consumed_in:.1f} s")
     print(("sasl clients: FAILED " + "; ".join(problems) + "; ") if problems else "sasl clients: OK ", end="")

@@ -104,7 +104,7 @@ else
   status=1
 fi
 
-JAVA_E2E_VERSIONS="${versions[*]}" "$here/run_java_e2e.sh" "$gateway" "$gateway_first-$gateway_last" "$run/java" \
+JAVA_E2E_VERSIONS="${versions[*]}" JAVA_E2E_BUILT=$run/java "$here/run_java_e2e.sh" "$gateway" "$gateway_first-$gateway_last" "$run/java" \
   --count "$COUNT" --consumers 3 --partitions 12 --replication-factor 3 --timeout-s 180 \
   --hidden "$(IFS=,; echo "${hidden[*]}")" || status=1
 

@@ -6,7 +6,8 @@
 #                                   every port a broker listens on
 #   kafka_kgate_config FILE GATEWAY FIRST LAST HTTP [UPSTREAMS]
 #                                   kgate's configuration: bootstrap GATEWAY, broker ports
-#                                   FIRST-LAST, state in $run/kgate-state, and an override per
+#                                   FIRST-LAST, state in $run/kgate-state (or $kgate_state_dir,
+#                                   for a second kgate beside the first), and an override per
 #                                   node, since the names the brokers advertise resolve nowhere;
 #                                   UPSTREAMS (HOST:PORT,... in node order) puts something
 #                                   between kgate and the brokers (a recording relay)
@@ -37,7 +38,7 @@ kafka_kgate_config() {
     echo "upstream: [$(IFS=,; echo "${upstreams[*]}" | sed 's/,/, /g')]"
     echo "listen: $gateway"
     echo "broker-ports: $first-$last"
-    echo "state-dir: $run/kgate-state"
+    echo "state-dir: ${kgate_state_dir:-$run/kgate-state}"
     echo "http-listen: $http"
     echo "overrides:"
     for ((n = 1; n <= KAFKA_NODES; n++)); do

@@ -11,12 +11,16 @@
 #   3. wrong passwords (SCRAM-SHA-512 and PLAIN), tried again and again while an honest SCRAM
 #      producer and group run: each reaches the client as the broker's authentication error,
 #      the honest clients lose nothing, kgate logs no error
+# Then the same over TLS (kafka_tls_scenarios.sh): two more kgates with TLS listeners, kcat,
+# confluent-kafka and Java clients over SASL_SSL, Java over SSL with client certificates
+# required (refused without one), transactions included.
 # Then kgate must stop on SIGTERM with status 0 and no critical line.
 #
 #   run_kafka_sasl_e2e.sh KGATE WORKDIR
 #
-# Needs the broker jars as kafka_e2e does (it FAILS without them). Logs stay in a run directory
-# under WORKDIR when anything fails or KGATE_E2E_KEEP=1.
+# Needs the broker jars as kafka_e2e does and the Java clients as java_kafka_e2e does (it FAILS
+# without them), keytool and openssl. Logs stay in a run directory under WORKDIR when anything
+# fails or KGATE_E2E_KEEP=1.
 set -euo pipefail
 
 if [[ $# -ne 2 ]]; then
@@ -41,7 +45,7 @@ die() {
 }
 
 [[ -x $kgate ]] || die "$kgate is not an executable"
-for tool in java kcat python3 timeout; do
+for tool in java keytool mvn openssl kcat python3 timeout; do
   command -v "$tool" >/dev/null || die "$tool is not installed"
 done
 [[ -x $KGATE_PYTHON ]] || die "no Python virtual environment at $KGATE_VENV (scripts/setup makes it)"
@@ -69,6 +73,10 @@ source "$here/behind_kgate.sh"
 trap 'kafka_e2e_cleanup kafka_sasl_e2e' EXIT
 kafka_libs_or_die
 trap 'exit 130' INT TERM
+# shellcheck source=tests/e2e/kafka/kafka_tls_scenarios.sh
+source "$here/kafka_tls_scenarios.sh"
+# Certificates, keytool stores and the Java builds while the cluster starts.
+tls_prepare
 
 # kcat on the pinned librdkafka, for SCRAM (current_librdkafka.sh).
 # shellcheck source=tests/e2e/current_librdkafka.sh
@@ -76,8 +84,9 @@ source "$here/../current_librdkafka.sh"
 current_kcat=$(current_librdkafka_kcat "$run/client") || die "cannot run kcat on the pinned librdkafka"
 current_kcat_path="$(dirname "$current_kcat"):$PATH"
 
-# ---- ports: 9 for the brokers, then the gateway's bootstrap and 4 broker listeners ----
-base=$(pick_ports 14) || die "cannot find free ports"
+# ---- ports: 9 for the brokers, the gateway's bootstrap and 4 broker listeners, then 10 for
+# the TLS kgates ----
+base=$(pick_ports 24) || die "cannot find free ports"
 gateway=127.0.0.1:$((base + 9))
 gateway_first=$((base + 10))
 gateway_last=$((base + 13))
@@ -86,6 +95,8 @@ t=$(date +%s)
 kafka_cluster_init "$run/kafka" "$base" "$kafka_libs"
 kafka_cluster_start "$CLUSTER_WAIT_S"
 echo "kafka_sasl_e2e: SASL cluster (PLAIN and SCRAM-SHA-512 on CLIENT) formatted and up in $(elapsed_since "$t") s"
+tls_prepared
+echo "kafka_sasl_e2e: certificates, keytool stores and Java builds ready after $(elapsed_since "$t") s"
 
 kafka_hidden_addresses
 
@@ -104,12 +115,17 @@ kgate_pid=$!
 wait_until "$READY_WAIT_S" "$kgate_pid" "kgate" grep -qs "ready: 3 brokers" "$run/kgate.log"
 echo "kafka_sasl_e2e: kgate on $gateway, discovering over SASL SCRAM-SHA-512 as kgate-admin"
 
-scram() { echo -X security.protocol=SASL_PLAINTEXT -X sasl.mechanisms=SCRAM-SHA-512 -X "sasl.username=$1" -X "sasl.password=$2"; }
-plain() { echo -X security.protocol=SASL_PLAINTEXT -X sasl.mechanisms=PLAIN -X "sasl.username=$1" -X "sasl.password=$2"; }
-# sasl_clients MECHANISM USER PASSWORD TOPIC OUT: sasl_clients.py through kgate, its summary in OUT.
+# sasl_options PROTOCOL MECHANISM USER PASSWORD: kcat's -X options for them.
+sasl_options() { echo -X "security.protocol=$1" -X "sasl.mechanisms=$2" -X "sasl.username=$3" -X "sasl.password=$4"; }
+scram() { sasl_options SASL_PLAINTEXT SCRAM-SHA-512 "$@"; }
+plain() { sasl_options SASL_PLAINTEXT PLAIN "$@"; }
+# sasl_clients MECHANISM USER PASSWORD TOPIC OUT [BOOTSTRAP CA]: sasl_clients.py through kgate
+# (at BOOTSTRAP, its broker ports the next 4; over SASL_SSL with CA), its summary in OUT.
 sasl_clients() {
-  "$KGATE_PYTHON" "$here/../clients/sasl_clients.py" --bootstrap "$gateway" --mechanism "$1" --username "$2" --password "$3" \
-    --topic "$4" --count "$COUNT" --brokers 3 --gateway-ports "$((base + 9))-$gateway_last" --timeout-s 150 \
+  local bootstrap=${6:-$gateway}
+  local port=${bootstrap##*:}
+  timeout -s KILL 300 "$KGATE_PYTHON" "$here/../clients/sasl_clients.py" --bootstrap "$bootstrap" --mechanism "$1" --username "$2" --password "$3" \
+    --topic "$4" --count "$COUNT" --brokers 3 --gateway-ports "$port-$((port + 4))" --timeout-s 150 ${7:+--ssl-ca "$7"} \
     >"$5" 2>"$5.err" || return 1
 }
 no_summary() { [[ -s $1 ]] || echo "sasl clients: FAILED no summary; $(tail -n 3 "$1.err")" >"$1"; }
@@ -145,30 +161,32 @@ status=0
 sasl_clients SCRAM-SHA-512 alice "$alice_password" sasl-beside "$run/3.honest" &
 honest_pid=$!
 bg_pids=("$honest_pid")
-# try_wrong NAME KCAT OPTIONS...: kcat -L with a wrong password must fail with the broker's error.
-# SCRAM with the current kcat only: Debian's fails with the right password too.
+# try_wrong NAME KCAT BOOTSTRAP OPTIONS...: kcat -L with a wrong password must fail with the
+# broker's error; prints why when it did not. SCRAM with the current kcat only: Debian's fails
+# with the right password too.
 try_wrong() {
-  local name=$1 kcat=$2
-  shift 2
-  if timeout 30 "$kcat" -L -b "$gateway" -m 10 "$@" >"$run/3.$name.kcat" 2>"$run/3.$name.err"; then
-    echo "wrong $name password: FAILED kcat -L succeeded" >>"$run/3.out"
+  local name=$1 kcat=$2 bootstrap=$3
+  shift 3
+  if timeout 30 "$kcat" -L -b "$bootstrap" -m 10 "$@" >"$run/wrong.$name.kcat" 2>"$run/wrong.$name.err"; then
+    echo "wrong $name password: FAILED kcat -L succeeded"
     return 1
   fi
-  if ! grep -qiE "authentication failed.*invalid (credentials|username or password)" "$run/3.$name.err"; then
-    echo "wrong $name password: FAILED kcat failed without the broker's authentication error: $(tail -n 2 "$run/3.$name.err")" >>"$run/3.out"
+  if ! grep -qiE "authentication failed.*invalid (credentials|username or password)" "$run/wrong.$name.err"; then
+    echo "wrong $name password: FAILED kcat failed without the broker's authentication error: $(tail -n 2 "$run/wrong.$name.err")"
     return 1
   fi
 }
 wrong=0
+: >"$run/3.out"
 while alive "$honest_pid" && ((wrong < 40)); do
   # shellcheck disable=SC2046
-  try_wrong SCRAM-SHA-512 "$current_kcat" $(scram alice not-the-password) || { status=1; break; }
+  try_wrong SCRAM-SHA-512 "$current_kcat" "$gateway" $(scram alice not-the-password) >>"$run/3.out" || { status=1; break; }
   # shellcheck disable=SC2046
-  try_wrong PLAIN kcat $(plain bob not-the-password) || { status=1; break; }
+  try_wrong PLAIN kcat "$gateway" $(plain bob not-the-password) >>"$run/3.out" || { status=1; break; }
   wrong=$((wrong + 2))
 done
 if ((status == 0)); then
-  echo "wrong passwords: OK $wrong refused while the honest clients ran, e.g. $(grep -m1 -oiE 'authentication failed[^(]*' "$run/3.SCRAM-SHA-512.err" | head -c 160)" >"$run/3.out"
+  echo "wrong passwords: OK $wrong refused while the honest clients ran, e.g. $(grep -m1 -oiE 'authentication failed[^(]*' "$run/wrong.SCRAM-SHA-512.err" | head -c 160)" >"$run/3.out"
 fi
 wait "$honest_pid" || status=1
 bg_pids=()
@@ -179,6 +197,9 @@ if grep -q '\[error\]' "$run/kgate.log"; then
 fi
 report "3. wrong SCRAM and PLAIN passwords get the broker's error; honest SASL clients beside them lose nothing" \
   "$status" "$t" "$run/3.out" "$run/3.honest"
+
+# ---- 4-8. over TLS ----
+tls_scenarios $((base + 14))
 
 # ---- shutdown ----
 report_kgate_stop "$run" "$run/kgate.log"

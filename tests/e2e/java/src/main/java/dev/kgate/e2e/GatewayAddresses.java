@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import org.apache.kafka.common.Node;
+import org.apache.kafka.common.PartitionInfo;
 
 /** The rule every broker address a client is told must follow: kgate's host, a kgate port. */
 final class GatewayAddresses {
@@ -35,5 +36,20 @@ final class GatewayAddresses {
       throw new E2eFailure(what + " names addresses outside the gateway (" + options.gatewayHost + ":"
           + options.gatewayFirstPort + "-" + options.gatewayLastPort + "): " + String.join(", ", bad));
     }
+  }
+
+  /** A client's view of the scenario's topic: all its partitions, every node a gateway address. */
+  void checkPartitions(String who, List<PartitionInfo> infos, Options scenario) throws E2eFailure {
+    if (infos == null || infos.size() != scenario.partitions) {
+      throw new E2eFailure(who + " sees " + (infos == null ? 0 : infos.size()) + " partitions of " + scenario.topic
+          + ", " + scenario.partitions + " expected");
+    }
+    List<Node> nodes = new ArrayList<>();
+    for (PartitionInfo info : infos) {
+      nodes.add(info.leader());
+      nodes.addAll(List.of(info.replicas()));
+      nodes.addAll(List.of(info.inSyncReplicas()));
+    }
+    check(who + "'s metadata for " + scenario.topic, nodes);
   }
 }

@@ -1,6 +1,7 @@
 package dev.kgate.e2e;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -36,12 +37,35 @@ final class GroupReader {
 
   private final MetadataCheck metadataCheck;
 
-  GroupReader(Options o, SequenceCheck check, MetadataCheck metadataCheck) {
+  private GroupReader(Options o, SequenceCheck check, MetadataCheck metadataCheck) {
     this.o = o;
     this.check = check;
     this.metadataCheck = metadataCheck;
     this.prefix = o.runId + ":";
     this.deadline = System.nanoTime() + o.timeoutS * 1_000_000_000L;
+  }
+
+  /** Reads the topic with o.consumers members, each on its own thread; returns once all stopped. */
+  static GroupReader readAll(Options o, SequenceCheck check, MetadataCheck metadataCheck) throws E2eFailure {
+    GroupReader reader = new GroupReader(o, check, metadataCheck);
+    List<Thread> threads = new ArrayList<>();
+    for (int m = 0; m < o.consumers; m++) {
+      int member = m;
+      Thread t = new Thread(() -> reader.member(member), "java-e2e-consumer-" + m);
+      threads.add(t);
+      t.start();
+    }
+    for (Thread t : threads) {
+      try {
+        t.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new E2eFailure("consumer: interrupted");
+      }
+    }
+    reader.rethrow();
+    check.verify();
+    return reader;
   }
 
   long foreign() {

@@ -25,6 +25,32 @@ public final class JavaE2e {
     }
   }
 
+  /** One scenario's run, returning its summary. */
+  private interface Scenario {
+    String run() throws E2eFailure;
+  }
+
+  /**
+   * Runs a scenario when it was asked for and prints its OK line with the time it took; a
+   * failure comes back as "NAME: FAILED: why".
+   */
+  private static void maybeRun(Options o, String label, String name, Scenario scenario) throws E2eFailure {
+    if (!o.scenarios.contains(name)) {
+      return;
+    }
+    long t = System.nanoTime();
+    String detail;
+    try {
+      detail = scenario.run();
+    } catch (E2eFailure e) {
+      throw new E2eFailure(name + ": FAILED: " + e.getMessage());
+    } catch (RuntimeException e) {
+      e.printStackTrace();
+      throw new E2eFailure(name + ": FAILED: " + E2eFailure.describe(e));
+    }
+    System.out.printf("%s %s: OK %s (%.1f s)%n", label, name, detail, (System.nanoTime() - t) / 1e9);
+  }
+
   public static void main(String[] args) {
     String label = "java-e2e[kafka-clients " + clientVersion() + "]";
     Options o;
@@ -36,25 +62,21 @@ public final class JavaE2e {
       return;
     }
     GatewayAddresses gateway = new GatewayAddresses(o);
-    String scenario = "setup";
-    try (AdminClient admin = Clients.admin(o)) {
-      if (o.scenarios.contains("produce-consume")) {
-        scenario = "produce-consume";
-        long t = System.nanoTime();
-        String detail = new ProduceConsume(o, gateway).run(admin);
-        System.out.printf("%s %s: OK %s (%.1f s)%n", label, scenario, detail, (System.nanoTime() - t) / 1e9);
-      }
-      if (o.scenarios.contains("admin")) {
-        scenario = "admin";
-        long t = System.nanoTime();
-        String detail = new AdminChecks(o, gateway).run(admin, o.scenarios.contains("produce-consume"));
-        System.out.printf("%s %s: OK %s (%.1f s)%n", label, scenario, detail, (System.nanoTime() - t) / 1e9);
+    try {
+      // Alone (Options says so): every connection of this client must fail.
+      maybeRun(o, label, "refused", () -> new RefusedCheck(o).run());
+      if (!o.scenarios.contains("refused")) {
+        try (AdminClient admin = Clients.admin(o)) {
+          maybeRun(o, label, "produce-consume", () -> new ProduceConsume(o, gateway).run(admin));
+          maybeRun(o, label, "transactions", () -> new Transactions(o, gateway).run(admin));
+          maybeRun(o, label, "admin", () -> new AdminChecks(o, gateway).run(admin, o.scenarios.contains("produce-consume")));
+        }
       }
     } catch (E2eFailure e) {
-      System.err.println(label + " " + scenario + ": FAILED: " + e.getMessage());
+      System.err.println(label + " " + e.getMessage());
       System.exit(1);
     } catch (RuntimeException e) {
-      System.err.println(label + " " + scenario + ": FAILED: " + E2eFailure.describe(e));
+      System.err.println(label + " setup: FAILED: " + E2eFailure.describe(e));
       e.printStackTrace();
       System.exit(1);
     }

@@ -5,7 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 
 /** Command line of the Java scenarios; every value is checked before any client starts. */
-final class Options {
+final class Options implements Cloneable {
   String bootstrap;
   String gatewayHost;
   int gatewayFirstPort;
@@ -23,11 +23,20 @@ final class Options {
   List<String> scenarios = List.of("produce-consume", "admin");
   /** Admin calls a broker is known not to serve at this client's version (KoP: deleteTopics below v6). */
   List<String> skipAdmin = List.of();
+  /** A properties file of client settings every client gets (security.protocol, ssl.*, sasl.*). */
+  String clientProperties;
+  /** Consumers read with isolation.level=read_committed (the transactions scenario sets it). */
+  boolean readCommitted;
+  /** What the refused scenario expects: a TLS refusal (tls) or the broker's SASL error (sasl). */
+  String refusal = "tls";
+
+  static final List<String> SCENARIOS = List.of("produce-consume", "transactions", "admin", "refused");
 
   static final String USAGE =
       "usage: JavaE2e --bootstrap HOST:PORT --gateway-ports FIRST-LAST [--topic T] [--group G]\n"
           + "  [--run-id ID] [--count N] [--consumers C] [--partitions P] [--replication-factor R] [--timeout-s S]\n"
-          + "  [--hidden HOST:PORT,...] [--scenarios produce-consume,admin] [--skip-admin deleteTopics]";
+          + "  [--hidden HOST:PORT,...] [--scenarios produce-consume,transactions,admin,refused]\n"
+          + "  [--skip-admin deleteTopics] [--client-properties FILE] [--refusal tls|sasl]";
 
   static Options parse(String[] args) throws E2eFailure {
     Options o = new Options();
@@ -52,6 +61,8 @@ final class Options {
         case "--hidden": o.hidden = splitList(value); break;
         case "--scenarios": o.scenarios = splitList(value); break;
         case "--skip-admin": o.skipAdmin = splitList(value); break;
+        case "--client-properties": o.clientProperties = value; break;
+        case "--refusal": o.refusal = value; break;
         default: throw new E2eFailure("unknown option " + name + "\n" + USAGE);
       }
     }
@@ -72,8 +83,8 @@ final class Options {
     o.gatewayLastPort = number("--gateway-ports", range[1], o.gatewayFirstPort, 65535);
     o.bootstrapPort = bootstrapPort; // the bootstrap listener is a gateway address too
     for (String s : o.scenarios) {
-      if (!s.equals("produce-consume") && !s.equals("admin")) {
-        throw new E2eFailure("unknown scenario " + s + " (produce-consume, admin)");
+      if (!SCENARIOS.contains(s)) {
+        throw new E2eFailure("unknown scenario " + s + " " + SCENARIOS);
       }
     }
     for (String s : o.skipAdmin) {
@@ -81,10 +92,28 @@ final class Options {
         throw new E2eFailure("--skip-admin: " + s + " cannot be left out (deleteTopics)");
       }
     }
+    if (!o.refusal.equals("tls") && !o.refusal.equals("sasl")) {
+      throw new E2eFailure("--refusal must be tls or sasl, not " + o.refusal);
+    }
+    if (o.scenarios.contains("refused") && o.scenarios.size() > 1) {
+      throw new E2eFailure("--scenarios: refused runs alone (it expects every connection to fail)");
+    }
     if (o.group == null) {
       o.group = "java-e2e-" + o.runId;
     }
     return o;
+  }
+
+  /** The same options for a scenario of its own topic and group. */
+  Options withTopicAndGroup(String topic, String group) {
+    try {
+      Options copy = (Options) super.clone(); // shallow: nothing is changed after parse()
+      copy.topic = topic;
+      copy.group = group;
+      return copy;
+    } catch (CloneNotSupportedException e) {
+      throw new AssertionError(e);
+    }
   }
 
   private static List<String> splitList(String value) {

@@ -1,14 +1,10 @@
 package dev.kgate.e2e;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.AdminClient;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.Node;
-import org.apache.kafka.common.PartitionInfo;
 
 /**
  * Produce N idempotent acks=all records into a P-partition topic, record i into partition
@@ -36,25 +32,11 @@ final class ProduceConsume {
         (t1 - t0) / 1e9, consumed, (t2 - t1) / 1e9);
   }
 
-  private void checkPartitions(String who, List<PartitionInfo> infos) throws E2eFailure {
-    if (infos == null || infos.size() != o.partitions) {
-      throw new E2eFailure(who + " sees " + (infos == null ? 0 : infos.size()) + " partitions of " + o.topic
-          + ", " + o.partitions + " expected");
-    }
-    List<Node> nodes = new ArrayList<>();
-    for (PartitionInfo info : infos) {
-      nodes.add(info.leader());
-      nodes.addAll(List.of(info.replicas()));
-      nodes.addAll(List.of(info.inSyncReplicas()));
-    }
-    gateway.check(who + "'s metadata for " + o.topic, nodes);
-  }
-
   private void produce() throws E2eFailure {
     AtomicLong acked = new AtomicLong();
     AtomicReference<Exception> firstError = new AtomicReference<>();
     try (KafkaProducer<String, String> producer = Clients.producer(o)) {
-      checkPartitions("the producer", producer.partitionsFor(o.topic));
+      gateway.checkPartitions("the producer", producer.partitionsFor(o.topic), o);
       for (int i = 0; i < o.count; i++) {
         ProducerRecord<String, String> record =
             new ProducerRecord<>(o.topic, i % o.partitions, "k" + i, o.runId + ":" + i);
@@ -83,24 +65,7 @@ final class ProduceConsume {
 
   private String consume() throws E2eFailure {
     SequenceCheck check = new SequenceCheck(o.count, o.partitions);
-    GroupReader reader = new GroupReader(o, check, this::checkPartitions);
-    List<Thread> threads = new ArrayList<>();
-    for (int m = 0; m < o.consumers; m++) {
-      int member = m;
-      Thread t = new Thread(() -> reader.member(member), "java-e2e-consumer-" + m);
-      threads.add(t);
-      t.start();
-    }
-    for (Thread t : threads) {
-      try {
-        t.join();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new E2eFailure("consumer: interrupted");
-      }
-    }
-    reader.rethrow();
-    check.verify();
+    GroupReader reader = GroupReader.readAll(o, check, (who, infos) -> gateway.checkPartitions(who, infos, o));
     return "a " + o.consumers + "-member group " + o.group + " read " + check.summary()
         + (reader.foreign() > 0 ? ", skipped " + reader.foreign() + " from earlier runs" : "");
   }
