@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include "gateway/config/config_loader.h"
+#include "gateway/routing/own_address.h"
 
 namespace kgate::gateway {
 namespace {
@@ -88,6 +89,18 @@ TEST(SniConfig, SettingsWithoutTheListenerAreRefused) {
     (void)load_config(f, problems);
     EXPECT_TRUE(mentions(problems, "sni-listen: port 9092 is the bootstrap port"));
     EXPECT_TRUE(mentions(problems, "both are required with sni-listen"));
+}
+
+TEST(SniConfig, TheSniListenerIsOneOfTheGatewaysOwn) {
+    auto f = tls_flags();
+    f.sni = {{"sni-listen", "0.0.0.0:9443"}, {"sni-bootstrap-name", "kafka.test"}, {"sni-broker-pattern", "b-{node}.kafka.test"}};
+    std::vector<std::string> problems;
+    const auto c = load_config(f, problems);
+    ASSERT_TRUE(problems.empty()) << problems.front();
+    const auto own = own_listener(c, {}, {"127.0.0.1", 9443});  // never dialled as a broker: kgate would connect to itself
+    ASSERT_TRUE(own);
+    EXPECT_NE(own->find("SNI listener 0.0.0.0:9443"), std::string::npos) << *own;
+    EXPECT_FALSE(own_listener(c, {}, {"10.0.0.1", 9443}));
 }
 
 }  // namespace
