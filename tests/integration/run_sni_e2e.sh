@@ -13,6 +13,7 @@
 #   e. the long name broker-2147483647.kafka.test reaches its broker;
 #   f. kgate B: TLS port-per-broker beside SNI, SNI advertising port 443;
 #   g. check-config and GetStatus: the SNI listener shown, an uncovering certificate warned about;
+#   h. confluent-kafka (the project's virtual environment) produces and consumes through SNI;
 #   kgate stops on SIGTERM with status 0.
 #
 #   run_sni_e2e.sh KGATE MOCK_CLUSTER LOOPBACK_NAMES_LIB GRPCURL CERTS WORKDIR
@@ -176,6 +177,18 @@ got=$(timeout 20 "$grpcurl" -plaintext -max-time 15 -d '{}' "$admin" kgate.admin
 expect "GetStatus shows the SNI listener ($(tr -d '\n ' <<<"$got" | grep -o '"sni":{[^}]*}' | cut -c1-200))" \
   'python3 -c "import json,sys; s=json.loads(sys.argv[1])[\"sni\"]; sys.exit(0 if s[\"listen\"] == \"127.0.0.1:$sni_port\" and s[\"advertised_port\"] == $sni_port and s[\"broker_pattern\"] == \"broker-{node}.kafka.test\" and s[\"tls_listeners\"] == \"sni-only\" else 1)" "$got"'
 report "g. check-config validates and warns, GetStatus shows the SNI listener" "$status" "$t" "$out"
+
+# ---- h. confluent-kafka through SNI (the project's virtual environment) ----
+t=$(date +%s) status=0 out=$run/h.out
+source "$here/../../scripts/versions"
+if [[ -x $KGATE_PYTHON ]] && "$KGATE_PYTHON" -c 'import confluent_kafka' 2>/dev/null; then
+  named timeout -s KILL 90 "$KGATE_PYTHON" "$here/sni_confluent.py" "kafka.test:$sni_port" "$certs/ca.pem" orders \
+    "$(tr '\n' ',' <<<"$expected" | sed 's/,$//')" 500 >"$out" 2>&1 || status=1
+else
+  echo "no confluent-kafka in $KGATE_VENV (scripts/setup makes it): FAILED" >"$out"
+  status=1
+fi
+report "h. confluent-kafka produces idempotently and consumes in a group through the SNI port" "$status" "$t" "$out"
 
 report_kgate_stop "$run" "$run/kgate.log" "$run/b.log"
 stop_process "$b_pid"
