@@ -24,12 +24,24 @@ int pending_index() {
     return index;
 }
 
+// The name a client sent, fit for a log line: any byte outside printable ASCII shown as '?',
+// and no longer than a DNS name may be (with a mark when cut).
+std::string printable(const char* name) {
+    constexpr std::size_t kLongest = 253;
+    std::string out;
+    for (const char* c = name; c != nullptr && *c != '\0'; ++c) {
+        if (out.size() == kLongest) return out + "...";
+        out += *c >= 0x20 && *c < 0x7f ? *c : '?';
+    }
+    return out;
+}
+
 // OpenSSL calls it for every ClientHello, with a server name or without one.
 int on_server_name(SSL* ssl, int* alert, void* /*arg*/) {
     auto* pending = static_cast<PendingSni*>(SSL_get_ex_data(ssl, pending_index()));
     if (pending == nullptr) return SSL_TLSEXT_ERR_NOACK;  // not the SNI listener: as without a callback
     const char* name = SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name);
-    pending->asked = name != nullptr ? name : "";
+    pending->asked = printable(name);
     pending->choice = pending->router->choose(name, *pending->routing->snapshot());
     pending->decided = true;
     if (pending->choice.refusal == SniRefusal::none) return SSL_TLSEXT_ERR_OK;

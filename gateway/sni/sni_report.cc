@@ -12,8 +12,8 @@ namespace kgate::gateway {
 
 void log_sni_listener(const SniRouter& router) {
     const auto& names = router.names();
-    spdlog::info("SNI listener on {} (TLS): bootstrap {}, broker 7 {} (by {} \"{}\"), clients told port {}", router.listen().to_string(),
-                 names.bootstrap_name(), names.name_for(7).value_or("?"), kSniBrokerPatternSetting, names.pattern(), router.told_port());
+    spdlog::info("SNI listener on {} (TLS): bootstrap {}, brokers {}, clients told port {}", router.listen().to_string(), names.bootstrap_name(),
+                 names.pattern(), router.told_port());
 }
 
 std::optional<std::string> sni_uncovered_warning(const ServerTlsContext& tls, const SniSettings& settings) {
