@@ -58,7 +58,7 @@ void add_config_options(CLI::App* cmd, gateway::ConfigFlags& f) {
     cmd->add_option("--admin-tls-cert", f.admin_tls_cert, "PEM certificate chain: serve the admin API over TLS (with --admin-tls-key)");
     cmd->add_option("--admin-tls-key", f.admin_tls_key, "PEM private key for --admin-tls-cert");
     cmd->add_option("--tls-certificate", f.tls_certificate,
-                    "PEM certificate, leaf first then its chain: every client listener serves TLS only (with --tls-key)");
+                    "PEM certificate, leaf first then its chain: every client listener serves TLS only (with --tls-key; see --tls-listeners)");
     cmd->add_option("--tls-key", f.tls_key, "PEM private key of --tls-certificate");
     cmd->add_option("--tls-client-auth", f.tls_client_auth, "client certificates: none (default), optional or required");
     cmd->add_option("--tls-client-ca", f.tls_client_ca, "PEM CA bundle client certificates are verified against");

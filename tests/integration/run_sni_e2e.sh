@@ -10,7 +10,8 @@
 #   b. kcat produces and consumes through SNI (CA and host name verified): nothing lost;
 #   c. the same kgate serves plaintext at once: produce and consume, port-per-broker addresses;
 #   d. an unknown name and no SNI are refused (unrecognized_name), logged and counted;
-#   e. the long name broker-2147483647.kafka.test reaches its broker;
+#   e. the long name broker-2147483647.kafka.test reaches its broker; after a certificate reload
+#      (SIGHUP) the SNI port still routes and refuses;
 #   f. kgate B: TLS port-per-broker beside SNI, SNI advertising port 443;
 #   g. check-config and GetStatus: the SNI listener shown, an uncovering certificate warned about;
 #   h. confluent-kafka (the project's virtual environment) produces and consumes through SNI;
@@ -147,6 +148,16 @@ listed=$(brokers_listed "broker-2147483647.kafka.test:$sni_port" "$run/e.kcat" "
 expect "kcat -L through broker-2147483647.kafka.test:$sni_port (node 2147483647's route) lists $(tr '\n' ' ' <<<"$listed")" \
   '[[ $listed == "$expected" ]]'
 report "e. broker-2147483647.kafka.test, KoP's largest node id, is served" "$status" "$t" "$out"
+
+# ---- e2. a certificate reload keeps SNI working ----
+t=$(date +%s) status=0 out=$run/e2.out
+kill -HUP "$kgate_pid"
+wait_until 10 "$kgate_pid" "SIGHUP reload" grep -q "TLS reloaded" "$run/kgate.log"
+listed=$(brokers_listed "kafka.test:$sni_port" "$run/e2.kcat" "${tls[@]}")
+expect "after SIGHUP, kcat -L through kafka.test:$sni_port lists $(tr '\n' ' ' <<<"$listed")" '[[ $listed == "$expected" ]]'
+unknown=$(handshake -servername unknown.example.com || true)
+expect "after SIGHUP, unknown.example.com still refused with unrecognized_name" 'refused_with_alert "$unknown"'
+report "e2. after a certificate reload (SIGHUP) the SNI port still routes and refuses" "$status" "$t" "$out"
 
 # ---- f. TLS port-per-broker beside SNI; SNI told on 443 ----
 t=$(date +%s) status=0 out=$run/f.out
