@@ -1,6 +1,7 @@
 #include "gateway/sni/sni_handshake.h"
 
 #include <filesystem>
+#include <memory>
 #include <optional>
 
 #include <gtest/gtest.h>
@@ -31,7 +32,7 @@ struct SniHandshakeTest : ::testing::Test {
     testing::RecordingOpener opener;
     Published<ClusterView> cluster{std::make_shared<const ClusterView>()};
     GatewayMetrics metrics;
-    std::optional<SessionServices> services;
+    std::unique_ptr<SessionServices> services;  // an aggregate: built with braces once the table is
 
     void SetUp() override {
         auto certificate = testing::make_certificate(key.get(), "kafka.test", 1, -60, 3600);
@@ -54,7 +55,7 @@ struct SniHandshakeTest : ::testing::Test {
         routing->start_listening(opener);
         ASSERT_TRUE(routing->ensure(1, {"10.0.0.1", 9092}, true, error)) << error;
         ASSERT_TRUE(routing->ensure(2147483647, {"10.0.0.2", 9092}, true, error)) << error;
-        services.emplace(config, *routing, cluster, metrics);
+        services.reset(new SessionServices{config, *routing, cluster, metrics});
     }
 
     struct Outcome {
