@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include "gateway/rewrite/response_rewriter.h"
 #include "gateway/routing/recording_opener.h"
 #include "gateway/session/routing_address_mapper.h"
 
@@ -74,6 +75,41 @@ TEST_F(SniMapperTest, ANodeWithoutANameIsNotTold) {
     mapper.set_authoritative(true);
     EXPECT_FALSE(mapper.client_address(-3, "10.0.0.3", 9092));  // the answer must not reach the client
     EXPECT_FALSE(mapper.client_address(4, "10.0.0.4", 0));       // no route either way
+}
+
+// The rewriter every answer that names brokers goes through, with the SNI mapper behind it.
+TEST_F(SniMapperTest, DescribeClusterAndFindCoordinatorNameTheBrokersByTheirSniNames) {
+    namespace msg = protocol::messages;
+    const auto sni = router(443);
+    RoutingAddressMapper mapper(*table, sni.get());
+    mapper.set_authoritative(true);  // the brokers are known from Metadata first, as in a session
+    ASSERT_TRUE(mapper.client_address(1, "10.0.0.1", 9092));
+    ASSERT_TRUE(mapper.client_address(2147483647, "10.0.0.2", 9092));
+    mapper.set_authoritative(false);
+
+    msg::DescribeClusterResponse cluster;
+    for (const auto& [node, host] : {std::pair{1, "10.0.0.1"}, std::pair{2147483647, "10.0.0.2"}}) {
+        msg::DescribeClusterResponse::DescribeClusterBroker b;
+        b.broker_id = node;
+        b.host = host;
+        b.port = 9092;
+        cluster.brokers.push_back(b);
+    }
+    msg::AnyResponse described = cluster;
+    ASSERT_TRUE(rewrite_response(described, msg::DescribeClusterResponse::api_key, 0, mapper).ok());
+    const auto& brokers = std::get<msg::DescribeClusterResponse>(described).brokers;
+    EXPECT_EQ(brokers[0].host, "broker-1.kafka.example.com");
+    EXPECT_EQ(brokers[1].host, "broker-2147483647.kafka.example.com");
+    EXPECT_EQ(brokers[1].port, 443);
+
+    msg::FindCoordinatorResponse coordinator;  // v3: one coordinator, top level
+    coordinator.node_id = 2147483647;
+    coordinator.host = "10.0.0.2";
+    coordinator.port = 9092;
+    msg::AnyResponse found = coordinator;
+    ASSERT_TRUE(rewrite_response(found, msg::FindCoordinatorResponse::api_key, 3, mapper).ok());
+    EXPECT_EQ(std::get<msg::FindCoordinatorResponse>(found).host, "broker-2147483647.kafka.example.com");
+    EXPECT_EQ(std::get<msg::FindCoordinatorResponse>(found).port, 443);
 }
 
 }  // namespace
