@@ -106,17 +106,18 @@ TEST_F(SniHandshakeTest, TheServerNameChoosesBootstrapOrABroker) {
 }
 
 TEST_F(SniHandshakeTest, UnknownNamesAndNoNameAreRefusedWithAnAlertAndCounted) {
-    for (const char* name : {"other.example.com", "broker-7.kafka.test", static_cast<const char*>(nullptr)}) {
+    // A name with a control byte in it is refused too (and logged with '?' in its place).
+    for (const char* name : {"other.example.com", "broker-7.kafka.test", "broker-1.kafka.test\n", static_cast<const char*>(nullptr)}) {
         const auto refused = connect(name);
         EXPECT_FALSE(refused.accepted) << (name ? name : "no SNI");
         // The client hears why: OpenSSL's "tlsv1 unrecognized name" alert.
         EXPECT_NE(refused.client_ec.message().find("unrecognized name"), std::string::npos) << refused.client_ec.message();
     }
     const auto text = metrics_text();
-    EXPECT_NE(text.find("kgate_tls_sni_refused_total{reason=\"unknown_name\"} 1"), std::string::npos) << text;
+    EXPECT_NE(text.find("kgate_tls_sni_refused_total{reason=\"unknown_name\"} 2"), std::string::npos) << text;
     EXPECT_NE(text.find("kgate_tls_sni_refused_total{reason=\"unknown_broker\"} 1"), std::string::npos);
     EXPECT_NE(text.find("kgate_tls_sni_refused_total{reason=\"no_sni\"} 1"), std::string::npos);
-    EXPECT_NE(text.find("kgate_tls_handshakes_total{result=\"sni_refused\"} 3"), std::string::npos);
+    EXPECT_NE(text.find("kgate_tls_handshakes_total{result=\"sni_refused\"} 4"), std::string::npos);
 }
 
 TEST_F(SniHandshakeTest, OtherTlsListenersIgnoreTheServerName) {
