@@ -142,7 +142,10 @@ void add_check_config_command(CLI::App& app) {
                 std::cerr << "kgate: " << error << "\n";
                 throw CLI::RuntimeError(2);
             }
-            if (const auto warning = loaded->uncovered_warning({config.client_host()})) std::cerr << "kgate: warning: " << *warning << "\n";
+            const bool told_over_tls = config.sni.tls_listeners == gateway::TlsListeners::all;  // else plaintext there
+            if (const auto warning = told_over_tls ? loaded->uncovered_warning({config.client_host()}) : std::nullopt) {
+                std::cerr << "kgate: warning: " << *warning << "\n";
+            }
             if (const auto warning = gateway::sni_uncovered_warning(*loaded, config.sni)) std::cerr << "kgate: warning: " << *warning << "\n";
         }
         std::cout << "configuration is valid: " << config.upstream.size() << " upstream bootstrap servers, listening on "

@@ -22,7 +22,9 @@ std::shared_ptr<const ServerTlsContext> load_client_tls(const GatewayConfig& con
     std::string error;
     auto loaded = ServerTlsContext::load(settings, error);
     if (!loaded) throw std::runtime_error(error);
-    if (const auto warning = loaded->uncovered_warning({config.client_host()})) spdlog::warn("{}", *warning);
+    // With tls-listeners sni-only the host clients are told is plaintext: no certificate is shown there.
+    const bool told_over_tls = config.sni.tls_listeners == TlsListeners::all;
+    if (const auto warning = told_over_tls ? loaded->uncovered_warning({config.client_host()}) : std::nullopt) spdlog::warn("{}", *warning);
     if (const auto warning = sni_uncovered_warning(*loaded, config.sni)) spdlog::warn("{}", *warning);
     const auto& c = loaded->certificate();
     spdlog::info("client TLS: certificate {} (serial {}, not after {}), client certificates {}", c.subject, c.serial, c.not_after,

@@ -181,6 +181,10 @@ expect "check-config with the wildcard certificate: valid, no warning ($(tail -n
 uncovered=$(timeout 10 "$kgate" check-config "${check[@]}" "${names[@]}" --tls-certificate "$certs/ec-chain.pem" --tls-key "$certs/ec.key" 2>&1) || status=1
 expect "check-config with a certificate for ec.kafka.test only: $(grep -m1 'SNI: the certificate' <<<"$uncovered" | cut -c1-160)..." \
   'grep -q "does not cover kafka.test, broker-0.kafka.test" <<<"$uncovered"'
+sni_only=$(timeout 10 "$kgate" check-config "${check[@]}" "${names[@]}" --tls-certificate "$certs/ec-chain.pem" --tls-key "$certs/ec.key" \
+  --tls-listeners sni-only 2>&1) || status=1
+expect "the same with tls-listeners sni-only: the SNI names warned about, not the plaintext listeners' host" \
+  'grep -q "SNI: the certificate" <<<"$sni_only" && ! grep -q "client TLS: the certificate" <<<"$sni_only" && grep -q "client TLS: the certificate" <<<"$uncovered"'
 bad=$(timeout 10 "$kgate" check-config "${check[@]}" --tls-certificate "$certs/server.pem" --tls-key "$certs/server.key" \
   --sni-broker-pattern 'broker.kafka.test' 2>&1) && status=1
 expect "check-config with a pattern without {node}: refused ($(grep -m1 'sni-broker-pattern' <<<"$bad"))" 'grep -q "must hold {node} exactly once" <<<"$bad"'
