@@ -55,6 +55,20 @@ void to_proto(const gateway::ConnectionInfo& c, pb::Connection& out) {
     out.set_draining(c.draining);
 }
 
+namespace {
+
+void set_sni_status(const gateway::SniSettings& sni, pb::SniListenerStatus& out) {
+    out.set_enabled(sni.enabled());
+    if (!sni.enabled()) return;
+    out.set_listen(sni.listen->to_string());
+    out.set_advertised_port(sni.told_port());
+    out.set_bootstrap_name(sni.bootstrap_name);
+    out.set_broker_pattern(sni.broker_pattern);
+    out.set_tls_listeners(sni.tls_listeners == gateway::TlsListeners::sni_only ? "sni-only" : "all");
+}
+
+}  // namespace
+
 void to_proto(const gateway::GatewayStatus& s, bool tls, pb::GetStatusResponse& out) {
     out.set_version(s.version);
     out.set_uptime_seconds(s.uptime_seconds);
@@ -102,6 +116,7 @@ void to_proto(const gateway::GatewayStatus& s, bool tls, pb::GetStatusResponse& 
         tls_status.set_client_ca_file(s.client_tls->client_ca_file);
         tls_status.set_handshake_timeout_ms(static_cast<std::uint32_t>(c.tls.handshake_timeout.count()));
     }
+    set_sni_status(c.sni, *out.mutable_sni());
 }
 
 gateway::RouteChange from_proto(const pb::PutRouteRequest& r) {

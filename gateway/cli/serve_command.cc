@@ -11,6 +11,8 @@
 #include "gateway/config/config_loader.h"
 #include "gateway/routing/route_store.h"
 #include "gateway/server/gateway_server.h"
+#include "gateway/sni/sni_config.h"
+#include "gateway/sni/sni_report.h"
 #include "gateway/tls/server_tls_context.h"
 
 namespace kgate::cli {
@@ -56,7 +58,7 @@ void add_config_options(CLI::App* cmd, gateway::ConfigFlags& f) {
     cmd->add_option("--admin-tls-cert", f.admin_tls_cert, "PEM certificate chain: serve the admin API over TLS (with --admin-tls-key)");
     cmd->add_option("--admin-tls-key", f.admin_tls_key, "PEM private key for --admin-tls-cert");
     cmd->add_option("--tls-certificate", f.tls_certificate,
-                    "PEM certificate, leaf first then its chain: every client listener serves TLS only (with --tls-key)");
+                    "PEM certificate, leaf first then its chain: every client listener serves TLS only (with --tls-key; see --tls-listeners)");
     cmd->add_option("--tls-key", f.tls_key, "PEM private key of --tls-certificate");
     cmd->add_option("--tls-client-auth", f.tls_client_auth, "client certificates: none (default), optional or required");
     cmd->add_option("--tls-client-ca", f.tls_client_ca, "PEM CA bundle client certificates are verified against");
@@ -65,6 +67,10 @@ void add_config_options(CLI::App* cmd, gateway::ConfigFlags& f) {
     cmd->add_option("--kop-topic-prefix", f.kop_topic_prefix, "with --broker-kind kop: the tenant/namespace prefix KoP puts on topic names it lists (default public/default/)");
     cmd->add_option("--metadata-refresh-ms", f.metadata_refresh_ms, "how often the broker list is refreshed (default 30000)");
     add_limit_options(cmd, f);
+    for (const auto& setting : gateway::sni_settings_known()) {
+        cmd->add_option_function<std::string>(std::string("--") + setting.name,
+                                              [&f, key = std::string(setting.name)](const std::string& v) { f.sni[key] = v; }, setting.help);
+    }
     cmd->add_option("--upstream-sasl-mechanism", f.upstream_sasl_mechanism,
                     "SASL mechanism for kgate's own connections to brokers that require it (PLAIN, SCRAM-SHA-256, SCRAM-SHA-512)");
     cmd->add_option("--upstream-sasl-username", f.upstream_sasl_username, "username for --upstream-sasl-mechanism");
@@ -136,7 +142,11 @@ void add_check_config_command(CLI::App& app) {
                 std::cerr << "kgate: " << error << "\n";
                 throw CLI::RuntimeError(2);
             }
-            if (const auto warning = loaded->uncovered_warning({config.client_host()})) std::cerr << "kgate: warning: " << *warning << "\n";
+            const bool told_over_tls = config.sni.tls_listeners == gateway::TlsListeners::all;  // else plaintext there
+            if (const auto warning = told_over_tls ? loaded->uncovered_warning({config.client_host()}) : std::nullopt) {
+                std::cerr << "kgate: warning: " << *warning << "\n";
+            }
+            if (const auto warning = gateway::sni_uncovered_warning(*loaded, config.sni)) std::cerr << "kgate: warning: " << *warning << "\n";
         }
         std::cout << "configuration is valid: " << config.upstream.size() << " upstream bootstrap servers, listening on "
                   << config.listen.to_string() << ", broker ports " << config.first_broker_port() << "-" << config.last_broker_port()
@@ -145,6 +155,11 @@ void add_check_config_command(CLI::App& app) {
                                                  [](const gateway::UpstreamOverride& o) { return o.address && o.listen_port; });
         if (static_routes != 0) std::cout << ", " << static_routes << " static routes (served before discovery)";
         if (config.tls.enabled()) std::cout << ", TLS for clients (client certificates " << gateway::client_auth_name(config.tls.client_auth) << ")";
+        if (config.sni.enabled()) {
+            std::cout << ", SNI on " << config.sni.listen->to_string() << " (" << config.sni.bootstrap_name << ", " << config.sni.broker_pattern
+                      << ", clients told port " << config.sni.told_port() << ")";
+            if (config.sni.tls_listeners == gateway::TlsListeners::sni_only) std::cout << ", bootstrap and broker listeners in plaintext";
+        }
         std::cout << "\n";
     });
 }

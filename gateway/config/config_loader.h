@@ -43,6 +43,8 @@ struct ConfigFlags {
     std::optional<std::string> kop_topic_prefix;
     // Connection limits and timeouts by setting name (max-connections, connections-max-idle-ms...).
     std::map<std::string, long long> limits;
+    // The SNI listener's settings by name (sni-listen, tls-listeners...: gateway/sni/sni_config.h).
+    std::map<std::string, std::string> sni;
 };
 
 // Applies the YAML file (if any), then the flags. Every problem found is appended to

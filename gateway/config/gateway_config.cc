@@ -1,6 +1,7 @@
 #include "gateway/config/gateway_config.h"
 
 #include "gateway/routing/own_address.h"
+#include "gateway/sni/sni_config.h"
 
 #include <charconv>
 #include <filesystem>
@@ -257,6 +258,7 @@ std::vector<std::string> validate(const GatewayConfig& c) {
     if (c.metadata_refresh.count() < 100) problems.emplace_back("metadata-refresh-ms: must be at least 100");
     validate_limits(c, problems);
     validate_tls(c.tls, problems);
+    validate_sni(c, problems);
     if (c.state_dir.empty()) problems.emplace_back("state-dir: must not be empty");
     if (!c.kop_topic_prefix.empty() && !c.kop_topic_prefix.ends_with('/')) {
         problems.emplace_back(fmt::format("kop-topic-prefix: \"{}\" must end with '/' (KoP writes tenant/namespace/topic)", c.kop_topic_prefix));

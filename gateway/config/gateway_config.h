@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "gateway/routing/host_port.h"
+#include "gateway/sni/sni_settings.h"
 
 namespace kgate::gateway {
 
@@ -39,7 +40,7 @@ struct UpstreamSasl {
 enum class BrokerKind { kafka, kop };
 
 // Client-facing TLS (gateway/tls/). With a certificate, the bootstrap listener and every broker
-// listener serve TLS only. Client certificates are not asked for (none), verified when a client
+// listener serve TLS only (unless tls-listeners is sni-only: gateway/sni/sni_settings.h). Client certificates are not asked for (none), verified when a client
 // sends one (optional), or needed (required).
 enum class ClientAuth { none, optional, required };
 struct ClientTls {
@@ -91,6 +92,7 @@ struct GatewayConfig {
     std::vector<UpstreamOverride> overrides;
     UpstreamSasl upstream_sasl;
     ClientTls tls;
+    SniSettings sni;  // one TLS port for the whole cluster (gateway/sni/)
     // Operator HTTP endpoints (/healthz, /readyz, /routes, /metrics); nullopt: disabled.
     std::optional<HostPort> http_listen = HostPort{"127.0.0.1", 19191};
     // gRPC admin API; nullopt: disabled. Loopback unless the operator says otherwise.

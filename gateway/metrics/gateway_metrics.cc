@@ -55,6 +55,7 @@ GatewayMetrics::GatewayMetrics()
       timeouts_family_(prometheus::BuildCounter().Name("kgate_timeouts_total").Help("Client connections closed by a timeout, by kind").Register(*registry_)),
       tls_handshakes_family_(prometheus::BuildCounter().Name("kgate_tls_handshakes_total").Help("Client TLS handshakes, by result").Register(*registry_)),
       tls_reloads_family_(prometheus::BuildCounter().Name("kgate_tls_reloads_total").Help("Reloads of the client-facing TLS certificate (SIGHUP, admin API), by result").Register(*registry_)),
+      sni_refused_family_(prometheus::BuildCounter().Name("kgate_tls_sni_refused_total").Help("ClientHellos the SNI listener refused, by reason").Register(*registry_)),
       connections_total_(connections_total_family_.Add({})),
       request_slots_(api_slots() * kVersionSlots),
       rewrite_slots_(api_slots()),
@@ -83,11 +84,13 @@ GatewayMetrics::GatewayMetrics()
     for (std::size_t i = 0; i < accept_errors.size(); ++i) accept_errors_[i] = &accept_errors_family_.Add({{"reason", accept_errors[i]}});
     static constexpr std::array<const char*, 3> timeouts{"idle", "slow_frame", "upstream_request"};
     for (std::size_t i = 0; i < timeouts.size(); ++i) timeouts_[i] = &timeouts_family_.Add({{"kind", timeouts[i]}});
-    static constexpr std::array<const char*, 7> handshakes{"ok", "timeout", "closed", "not_tls", "no_client_certificate",
-                                                           "bad_client_certificate", "failed"};
+    static constexpr std::array<const char*, 8> handshakes{"ok", "timeout", "closed", "not_tls", "no_client_certificate",
+                                                           "bad_client_certificate", "failed", "sni_refused"};
     for (std::size_t i = 0; i < handshakes.size(); ++i) tls_handshakes_[i] = &tls_handshakes_family_.Add({{"result", handshakes[i]}});
     tls_reloads_[0] = &tls_reloads_family_.Add({{"result", "ok"}});
     tls_reloads_[1] = &tls_reloads_family_.Add({{"result", "failed"}});
+    static constexpr std::array<const char*, 3> sni_refusals{"no_sni", "unknown_name", "unknown_broker"};
+    for (std::size_t i = 0; i < sni_refusals.size(); ++i) sni_refused_[i] = &sni_refused_family_.Add({{"reason", sni_refusals[i]}});
 }
 
 void GatewayMetrics::on_tls_handshake(TlsHandshakeResult result) {
@@ -96,6 +99,11 @@ void GatewayMetrics::on_tls_handshake(TlsHandshakeResult result) {
 
 void GatewayMetrics::on_tls_reload(bool ok) {
     tls_reloads_[ok ? 0 : 1]->Increment();
+}
+
+void GatewayMetrics::on_sni_refused(SniRefusal reason) {
+    if (reason == SniRefusal::none) return;
+    sni_refused_[static_cast<std::size_t>(reason) - 1]->Increment();
 }
 
 void GatewayMetrics::sample_budgets(const MemoryBudget& requests, const MemoryBudget& responses) {

@@ -49,8 +49,12 @@ enum class TimeoutKind { idle, slow_frame, upstream_request };
 // How a client's TLS handshake ended (gateway/tls/): finished; not within
 // tls-handshake-timeout-ms; the client closed or reset it part-way; its first bytes were not
 // TLS (a plaintext Kafka client, say); no client certificate under tls-client-auth required; a
-// client certificate that did not verify against tls-client-ca; any other TLS failure.
-enum class TlsHandshakeResult { ok, timeout, closed, not_tls, no_client_certificate, bad_client_certificate, failed };
+// client certificate that did not verify against tls-client-ca; any other TLS failure; a
+// ClientHello the SNI listener refused (gateway/sni/).
+enum class TlsHandshakeResult { ok, timeout, closed, not_tls, no_client_certificate, bad_client_certificate, failed, sni_refused };
+// Why the SNI listener refused a ClientHello: no server name; a name that is neither the
+// bootstrap name nor the broker pattern's; a broker's name whose node kgate has no route for.
+enum class SniRefusal { none, no_sni, unknown_name, unknown_broker };
 
 class GatewayMetrics {
 public:
@@ -91,6 +95,7 @@ public:
     // Client-facing TLS: once per handshake, once per certificate reload.
     void on_tls_handshake(TlsHandshakeResult result);
     void on_tls_reload(bool ok);
+    void on_sni_refused(SniRefusal reason);
 
     // Once per admin API call; `code` is the gRPC status name (OK, NOT_FOUND, ...).
     void on_admin_call(std::string_view method, std::string_view code);
@@ -134,6 +139,7 @@ private:
     prometheus::Family<prometheus::Counter>& timeouts_family_;
     prometheus::Family<prometheus::Counter>& tls_handshakes_family_;
     prometheus::Family<prometheus::Counter>& tls_reloads_family_;
+    prometheus::Family<prometheus::Counter>& sni_refused_family_;
 
     prometheus::Counter& connections_total_;
     std::array<prometheus::Counter*, 6> rejected_{};
@@ -151,7 +157,8 @@ private:
     std::array<prometheus::Counter*, 2> refused_{};
     std::array<prometheus::Counter*, 2> accept_errors_{};
     std::array<prometheus::Counter*, 3> timeouts_{};
-    std::array<prometheus::Counter*, 7> tls_handshakes_{};
+    std::array<prometheus::Counter*, 8> tls_handshakes_{};
+    std::array<prometheus::Counter*, 3> sni_refused_{};  // by SniRefusal, none excepted
     std::array<prometheus::Counter*, 2> tls_reloads_{};  // ok, failed
 
     std::mutex add_mutex_;  // serializes first-use creation of cached children

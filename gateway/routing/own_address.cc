@@ -33,7 +33,8 @@ std::optional<std::string> own_listener(const GatewayConfig& config, std::span<c
             return fmt::format("the gateway's own broker port {}", target.port);
         }
     }
-    for (const auto& [name, listener] : {std::pair{"HTTP", &config.http_listen}, std::pair{"admin", &config.admin_listen}}) {
+    for (const auto& [name, listener] : {std::pair{"HTTP", &config.http_listen}, std::pair{"admin", &config.admin_listen},
+                                         std::pair{"SNI", &config.sni.listen}}) {
         if (*listener && target.port == (*listener)->port && reaches((*listener)->host, target.host, advertised)) {
             return fmt::format("the gateway's {} listener {}", name, (*listener)->to_string());
         }

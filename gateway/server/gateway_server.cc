@@ -8,6 +8,7 @@
 #include <spdlog/spdlog.h>
 
 #include "gateway/limits/open_files.h"
+#include "gateway/sni/sni_report.h"
 #include "gateway/session/client_session.h"
 #include "gateway/tls/transport_stream.h"
 
@@ -21,7 +22,10 @@ std::shared_ptr<const ServerTlsContext> load_client_tls(const GatewayConfig& con
     std::string error;
     auto loaded = ServerTlsContext::load(settings, error);
     if (!loaded) throw std::runtime_error(error);
-    if (const auto warning = loaded->uncovered_warning({config.client_host()})) spdlog::warn("{}", *warning);
+    // With tls-listeners sni-only the host clients are told is plaintext: no certificate is shown there.
+    const bool told_over_tls = config.sni.tls_listeners == TlsListeners::all;
+    if (const auto warning = told_over_tls ? loaded->uncovered_warning({config.client_host()}) : std::nullopt) spdlog::warn("{}", *warning);
+    if (const auto warning = sni_uncovered_warning(*loaded, config.sni)) spdlog::warn("{}", *warning);
     const auto& c = loaded->certificate();
     spdlog::info("client TLS: certificate {} (serial {}, not after {}), client certificates {}", c.subject, c.serial, c.not_after,
                  client_auth_name(settings.client_auth));
@@ -31,10 +35,10 @@ std::shared_ptr<const ServerTlsContext> load_client_tls(const GatewayConfig& con
 // `slot` holds the connection's place in the limits until the coroutine ends.
 awaitable<void> serve_connection(tcp::socket socket, [[maybe_unused]] ConnectionSlot slot, ListenerTarget target,
                                  SessionServices& services, Worker& worker, GatewayMetrics& metrics) {
-    const std::string listener = GatewayMetrics::listener_label(target.bootstrap, target.node_id);
+    const std::string listener = target.sni != nullptr ? std::string("sni") : GatewayMetrics::listener_label(target.bootstrap, target.node_id);
     metrics.connection_opened(listener);
     TransportStream client(std::move(socket));
-    if (worker.tls) client.start_server_tls(worker.tls->shared());  // the session's first step is the handshake
+    if (worker.tls && target.tls) client.start_server_tls(worker.tls->shared());  // the session's first step is the handshake
     ClientSession session(std::move(client), target, services);
     const auto it = worker.sessions.insert(worker.sessions.end(), &session);
     try {
@@ -53,6 +57,7 @@ GatewayServer::GatewayServer(GatewayConfig config)
       workers_(config_.workers),
       routing_(config_, RouteStore(config_.state_dir)),
       tls_(load_client_tls(config_)),
+      sni_(SniRouter::from(config_.sni)),
       services_{config_, routing_, cluster_, metrics_},
       discovery_(config_, routing_, cluster_) {
     limits_.on_release([this] { accept_pause_.wake(); });
@@ -63,19 +68,28 @@ GatewayServer::GatewayServer(GatewayConfig config)
 }
 
 bool GatewayServer::open_broker_listener(std::uint16_t port, std::int32_t node_id, std::string& error) {
-    return open_listener(port, ListenerTarget{false, node_id}, error);
+    return open_listener(port, ListenerTarget{false, node_id, main_listeners_tls()}, error);
+}
+
+bool GatewayServer::main_listeners_tls() const {
+    return config_.tls.enabled() && config_.sni.tls_listeners == TlsListeners::all;
 }
 
 bool GatewayServer::open_listener(std::uint16_t port, ListenerTarget target, std::string& error) {
+    return open_listener_at(HostPort{config_.listen.host, port}, target, error);
+}
+
+bool GatewayServer::open_listener_at(const HostPort& where, ListenerTarget target, std::string& error) {
+    const std::uint16_t port = where.port;
     if (stopping_) {
         error = "shutting down";
         return false;
     }
     error_code ec;
     tcp::acceptor acceptor(control_);
-    const auto address = asio::ip::make_address(config_.listen.host, ec);
+    const auto address = asio::ip::make_address(where.host, ec);
     if (ec) {
-        error = fmt::format("listen address \"{}\": {}", config_.listen.host, ec.message());
+        error = fmt::format("listen address \"{}\": {}", where.host, ec.message());
         return false;
     }
     const tcp::endpoint endpoint(address, port);
@@ -84,14 +98,16 @@ bool GatewayServer::open_listener(std::uint16_t port, ListenerTarget target, std
     if (!ec) acceptor.bind(endpoint, ec);
     if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
     if (ec) {
-        error = fmt::format("{}:{}: {}", config_.listen.host, port, ec.message());
+        error = fmt::format("{}: {}", where.to_string(), ec.message());
         return false;
     }
     std::lock_guard lock(listeners_mutex_);
     tcp::acceptor& stored = listeners_.emplace_back(Listener{std::move(acceptor), port}).acceptor;
     asio::co_spawn(control_, accept_loop(stored, target), asio::detached);
-    if (target.bootstrap) spdlog::info("bootstrap listener on {}:{}", config_.listen.host, port);
-    else spdlog::info("broker {} listener on {}:{}", target.node_id, config_.listen.host, port);
+    const char* tls = target.tls ? " (TLS)" : "";
+    if (target.sni != nullptr) log_sni_listener(*target.sni);
+    else if (target.bootstrap) spdlog::info("bootstrap listener on {}{}", where.to_string(), tls);
+    else spdlog::info("broker {} listener on {}{}", target.node_id, where.to_string(), tls);
     return true;
 }
 
@@ -136,8 +152,11 @@ awaitable<void> GatewayServer::accept_loop(tcp::acceptor& acceptor, ListenerTarg
 bool GatewayServer::open_listeners() {
     if (listening_) return true;
     std::string error;
-    if (!open_listener(config_.listen.port, ListenerTarget{true, -1}, error)) {
-        spdlog::critical("cannot open the bootstrap listener: {}", error);
+    const char* failed = nullptr;
+    if (!open_listener(config_.listen.port, ListenerTarget{true, -1, main_listeners_tls()}, error)) failed = "bootstrap";
+    else if (sni_ && !open_listener_at(sni_->listen(), ListenerTarget{true, -1, true, sni_.get()}, error)) failed = "SNI";
+    if (failed != nullptr) {
+        spdlog::critical("cannot open the {} listener: {}", failed, error);
         exit_status_ = 1;
         begin_shutdown(0);
         return false;

@@ -15,6 +15,7 @@
 #include "gateway/routing/routing_table.h"
 #include "gateway/server/worker_pool.h"
 #include "gateway/session/session_services.h"
+#include "gateway/sni/sni_router.h"
 #include "gateway/tls/server_tls_context.h"
 #include "gateway/upstream/cluster_discovery.h"
 
@@ -60,7 +61,10 @@ private:
     // How many sessions forward to, or came in for, `node_id`; nullopt when workers are late.
     std::optional<std::uint32_t> sessions_of(std::int32_t node_id);
 
-    bool open_listener(std::uint16_t port, ListenerTarget target, std::string& error);
+    bool open_listener(std::uint16_t port, ListenerTarget target, std::string& error);  // on listen's host
+    bool open_listener_at(const HostPort& where, ListenerTarget target, std::string& error);
+    // Whether the bootstrap and broker listeners serve TLS (tls-listeners).
+    bool main_listeners_tls() const;
     awaitable<void> accept_loop(tcp::acceptor& acceptor, ListenerTarget target);
     // Opens the bootstrap and broker listeners, once; false when start-up failed.
     bool open_listeners();
@@ -83,6 +87,8 @@ private:
     Published<ClusterView> cluster_{std::make_shared<const ClusterView>()};
     // Client-facing TLS (null when off): the certificate new handshakes use; a reload swaps it.
     Published<ServerTlsContext> tls_;
+    // The SNI listener's names and port (null when off); its sessions hold a pointer to it.
+    std::shared_ptr<const SniRouter> sni_;
     SessionServices services_;
     ClusterDiscovery discovery_;
     asio::cancellation_signal stop_discovery_;

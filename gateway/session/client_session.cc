@@ -15,7 +15,7 @@
 #include "gateway/routing/own_address.h"
 #include "gateway/static_map/cluster_view_wait.h"
 #include "gateway/timeouts/request_timeout.h"
-#include "gateway/tls/tls_handshake.h"
+#include "gateway/sni/sni_handshake.h"
 #include "gateway/upstream/bootstrap_candidates.h"
 #include "gateway/upstream/connect.h"
 #include "protocol/codec/api_table.h"
@@ -79,7 +79,7 @@ ClientSession::ClientSession(TransportStream client, ListenerTarget target, Sess
       upstream_(client_.get_executor()),
       target_(target),
       services_(services),
-      mapper_(services.routing),
+      mapper_(services.routing, target.sni),
       cluster_(services.cluster),
       id_(services.next_session_id.fetch_add(1)),
       peer_(describe(client_.socket())),
@@ -95,7 +95,7 @@ ClientSession::ClientSession(TransportStream client, ListenerTarget target, Sess
 
 awaitable<void> ClientSession::run() {
     using namespace asio::experimental::awaitable_operators;
-    bool connected = co_await accept_client_tls(client_, services_.config.tls.handshake_timeout, services_.metrics, id_, peer_);
+    bool connected = co_await accept_client_connection(client_, target_, services_, id_, peer_);
     if (connected) connected = co_await connect_upstream();
     if (connected) connected = co_await cluster_view_known();
     if (connected) {

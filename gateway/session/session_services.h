@@ -28,10 +28,15 @@ struct SessionServices {
     SaslRoutes sasl_routes{};  // broker addresses seen requiring SASL (the pre-auth frame cap)
 };
 
+class SniRouter;
+
 // Which listener a client came in on.
 struct ListenerTarget {
     bool bootstrap = true;
     std::int32_t node_id = -1;  // for a broker listener
+    bool tls = false;           // it serves TLS
+    // The SNI listener: the handshake's server name sets bootstrap and node_id (gateway/sni/).
+    const SniRouter* sni = nullptr;
 };
 
 }  // namespace kgate::gateway

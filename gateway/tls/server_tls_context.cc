@@ -16,6 +16,7 @@
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
+#include "gateway/sni/sni_handshake.h"
 #include "gateway/tls/tls_files.h"
 
 namespace kgate::gateway {
@@ -143,6 +144,7 @@ std::shared_ptr<const ServerTlsContext> ServerTlsContext::load(const ClientTls& 
     // with client verification unless the sessions are tied to a context.
     static constexpr unsigned char kSessionContext[] = "kgate";
     SSL_CTX_set_session_id_context(ctx, kSessionContext, sizeof(kSessionContext) - 1);
+    install_sni_callback(ctx);  // acts on the SNI listener's connections only
 
     auto credentials = checked_credentials(settings, error);
     if (!credentials || !use_credentials(ctx, settings, *credentials, error)) return nullptr;

@@ -41,6 +41,7 @@ public:
     static SniNamesResult parse(std::string_view bootstrap_name, std::string_view broker_pattern);
 
     const std::string& bootstrap_name() const { return bootstrap_; }
+    std::string pattern() const { return prefix_ + std::string(kSniNodePlaceholder) + suffix_; }
     // The broker's name, in the pattern's own letter case; nullopt for a negative id.
     std::optional<std::string> name_for(std::int32_t node_id) const;
     // What a ClientHello's server name asks for: case-insensitive, one trailing dot accepted.

@@ -23,6 +23,7 @@ std::string_view result_text(TlsHandshakeResult r) {
         case TlsHandshakeResult::not_tls: return "not TLS";
         case TlsHandshakeResult::no_client_certificate: return "no client certificate (tls-client-auth required)";
         case TlsHandshakeResult::bad_client_certificate: return "client certificate not verified against tls-client-ca";
+        case TlsHandshakeResult::sni_refused: return "server name refused";
         case TlsHandshakeResult::failed: break;
     }
     return "failed";
@@ -69,16 +70,20 @@ awaitable<TlsHandshakeOutcome> server_handshake(TransportStream& stream, std::ch
 awaitable<bool> accept_client_tls(TransportStream& stream, std::chrono::milliseconds timeout, GatewayMetrics& metrics,
                                   std::uint64_t connection_id, std::string_view peer) {
     if (!stream.is_tls()) co_return true;
-    const auto outcome = co_await server_handshake(stream, timeout);
+    co_return report_client_handshake(co_await server_handshake(stream, timeout), stream, metrics, connection_id, peer);
+}
+
+bool report_client_handshake(const TlsHandshakeOutcome& outcome, TransportStream& stream, GatewayMetrics& metrics,
+                             std::uint64_t connection_id, std::string_view peer) {
     metrics.on_tls_handshake(outcome.result);
     if (outcome.result == TlsHandshakeResult::ok) {
         spdlog::debug("conn {} from {}: TLS {} {}", connection_id, peer, SSL_get_version(stream.tls().native_handle()),
                       SSL_get_cipher_name(stream.tls().native_handle()));
-        co_return true;
+        return true;
     }
     handshake_log().warn(fmt::format("conn {} from {}: TLS handshake failed ({}): {}; closing", connection_id, peer, result_text(outcome.result),
                                      outcome.reason));
-    co_return false;
+    return false;
 }
 
 }  // namespace kgate::gateway

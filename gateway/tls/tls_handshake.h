@@ -27,5 +27,8 @@ TlsHandshakeResult classify_handshake_error(const error_code& ec);
 // False when the connection must close.
 awaitable<bool> accept_client_tls(TransportStream& stream, std::chrono::milliseconds timeout, GatewayMetrics& metrics,
                                   std::uint64_t connection_id, std::string_view peer);
+// What accept_client_tls does with a handshake's outcome: counted, logged when it failed.
+bool report_client_handshake(const TlsHandshakeOutcome& outcome, TransportStream& stream, GatewayMetrics& metrics,
+                             std::uint64_t connection_id, std::string_view peer);
 
 }  // namespace kgate::gateway
