@@ -23,6 +23,18 @@ void to_proto(const gateway::BrokerRoute& r, pb::Route& out) {
     if (r.admin.upstream) out.add_admin_fields("upstream");
     if (r.admin.advertised_host) out.add_admin_fields("advertised_host");
     if (r.admin.advertised_port) out.add_admin_fields("advertised_port");
+    if (r.admin.tls) out.add_admin_fields("tls");
+    auto& tls = *out.mutable_tls();
+    tls.set_enabled(r.tls.enabled);
+    tls.set_source(r.tls_source == gateway::BrokerRoute::TlsSource::admin           ? "admin"
+                   : r.tls_source == gateway::BrokerRoute::TlsSource::configuration ? "configuration"
+                                                                                    : "default");
+    if (!r.tls.enabled) return;
+    tls.set_ca_file(r.tls.ca_file);
+    tls.set_server_name(gateway::verified_name(r.tls, r.broker_advertised.host, r.upstream().host));
+    tls.set_certificate_file(r.tls.certificate_file);
+    tls.set_key_file(r.tls.key_file);
+    tls.set_insecure_skip_verify(!r.tls.verify);
 }
 
 void to_proto(const gateway::BrokerInfo& b, pb::Broker& out) {
@@ -111,6 +123,11 @@ gateway::RouteChange from_proto(const pb::PutRouteRequest& r) {
     if (r.has_advertised_host()) c.advertised_host = r.advertised_host();
     if (r.has_advertised_port()) c.advertised_port = r.advertised_port();
     if (r.has_listen_port()) c.listen_port = r.listen_port();
+    if (r.has_tls()) {
+        const auto& t = r.tls();
+        c.tls = gateway::UpstreamTls{t.enabled(), t.ca_file(), t.certificate_file(), t.key_file(), t.server_name(), !t.insecure_skip_verify()};
+    }
+    c.reset_tls = r.has_reset_tls() && r.reset_tls();
     return c;
 }
 

@@ -12,6 +12,7 @@
 #include "gateway/routing/route_store.h"
 #include "gateway/server/gateway_server.h"
 #include "gateway/tls/server_tls_context.h"
+#include "gateway/upstream_tls/upstream_tls_startup.h"
 
 namespace kgate::cli {
 namespace {
@@ -138,6 +139,7 @@ void add_check_config_command(CLI::App& app) {
             }
             if (const auto warning = loaded->uncovered_warning({config.client_host()})) std::cerr << "kgate: warning: " << *warning << "\n";
         }
+        for (const auto& warning : gateway::upstream_tls_warnings(config)) std::cerr << "kgate: warning: " << warning << "\n";
         std::cout << "configuration is valid: " << config.upstream.size() << " upstream bootstrap servers, listening on "
                   << config.listen.to_string() << ", broker ports " << config.first_broker_port() << "-" << config.last_broker_port()
                   << ", clients told " << config.client_host();
@@ -146,6 +148,7 @@ void add_check_config_command(CLI::App& app) {
         if (static_routes != 0) std::cout << ", " << static_routes << " static routes (served before discovery)";
         if (config.tls.enabled()) std::cout << ", TLS for clients (client certificates " << gateway::client_auth_name(config.tls.client_auth) << ")";
         std::cout << "\n";
+        for (const auto& line : gateway::upstream_tls_lines(config)) std::cout << line << "\n";
     });
 }
 

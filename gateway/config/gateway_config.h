@@ -4,12 +4,14 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "gateway/routing/host_port.h"
+#include "gateway/upstream_tls/upstream_tls_settings.h"
 
 namespace kgate::gateway {
 
@@ -91,6 +93,8 @@ struct GatewayConfig {
     std::vector<UpstreamOverride> overrides;
     UpstreamSasl upstream_sasl;
     ClientTls tls;
+    UpstreamTls upstream_tls;  // how kgate reaches brokers: discovery, and every route without its own
+    std::map<std::int32_t, UpstreamTls> route_tls;  // an `overrides` entry's tls, by node id
     // Operator HTTP endpoints (/healthz, /readyz, /routes, /metrics); nullopt: disabled.
     std::optional<HostPort> http_listen = HostPort{"127.0.0.1", 19191};
     // gRPC admin API; nullopt: disabled. Loopback unless the operator says otherwise.

@@ -10,6 +10,7 @@
 #include "gateway/limits/open_files.h"
 #include "gateway/session/client_session.h"
 #include "gateway/tls/transport_stream.h"
+#include "gateway/upstream_tls/upstream_tls_startup.h"
 
 namespace kgate::gateway {
 namespace {
@@ -54,8 +55,9 @@ GatewayServer::GatewayServer(GatewayConfig config)
       routing_(config_, RouteStore(config_.state_dir)),
       tls_(load_client_tls(config_)),
       services_{config_, routing_, cluster_, metrics_},
-      discovery_(config_, routing_, cluster_) {
+      discovery_(config_, routing_, cluster_, &services_.upstream_tls, &metrics_.upstream_tls()) {
     limits_.on_release([this] { accept_pause_.wake(); });
+    log_upstream_tls(config_);
     if (config_.tls.enabled()) {
         metrics_.tls_certificates().set_client_tls(tls_.load()->certificate());
         for (auto& w : workers_.workers()) w->tls.emplace(tls_);
@@ -236,7 +238,8 @@ int GatewayServer::run() {
         if (ec) return;
         if (signal_number == SIGHUP) {
             if (config_.tls.enabled()) (void)reload_certificates();  // logs what happened
-            else spdlog::info("SIGHUP: no client TLS configured, nothing to reload");
+            else services_.upstream_tls.clear();                     // upstream TLS files only: read again when next used
+            if (!config_.tls.enabled()) spdlog::info("SIGHUP: no client TLS configured; upstream TLS files are read again when next used");
         } else {
             begin_shutdown(signal_number);
         }

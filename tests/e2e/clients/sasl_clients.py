@@ -6,6 +6,9 @@
                   --gateway-ports FROM-TO [--mechanism PLAIN|SCRAM-SHA-256|SCRAM-SHA-512]
                   [--brokers N] [--timeout-s S]
 
+With --security-protocol PLAINTEXT or SSL (and --ssl-ca, the CA the gateway's certificate is
+verified against) the same runs without SASL: --username and --password are then not needed.
+
 Lists the brokers (there must be N, default 2, each 127.0.0.1 on a gateway port), produces N
 keyed messages with an idempotent acks=all producer, then reads them back with a 2-member
 consumer group. Prints one summary line; exits 0 when nothing was lost or duplicated and both
@@ -21,8 +24,12 @@ from confluent_kafka.admin import AdminClient
 
 def main() -> int:
     p = argparse.ArgumentParser()
-    for name in ("bootstrap", "username", "password", "topic", "gateway-ports"):
+    for name in ("bootstrap", "topic", "gateway-ports"):
         p.add_argument("--" + name, required=True)
+    p.add_argument("--username", default="")
+    p.add_argument("--password", default="")
+    p.add_argument("--security-protocol", default="SASL_PLAINTEXT", choices=("SASL_PLAINTEXT", "SASL_SSL", "PLAINTEXT", "SSL"))
+    p.add_argument("--ssl-ca")
     p.add_argument("--count", type=int, required=True)
     p.add_argument("--mechanism", default="PLAIN", choices=("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"))
     p.add_argument("--brokers", type=int, default=2)
@@ -30,8 +37,11 @@ def main() -> int:
     a = p.parse_args()
     first, last = (int(x) for x in a.gateway_ports.split("-"))
     deadline = time.monotonic() + a.timeout_s
-    auth = {"bootstrap.servers": a.bootstrap, "security.protocol": "SASL_PLAINTEXT", "sasl.mechanisms": a.mechanism,
-            "sasl.username": a.username, "sasl.password": a.password}
+    auth = {"bootstrap.servers": a.bootstrap, "security.protocol": a.security_protocol}
+    if a.security_protocol.startswith("SASL_"):
+        auth.update({"sasl.mechanisms": a.mechanism, "sasl.username": a.username, "sasl.password": a.password})
+    if a.ssl_ca:
+        auth["ssl.ca.location"] = a.ssl_ca
     problems = []
 
     brokers = AdminClient(auth).list_topics(timeout=30).brokers
@@ -83,7 +93,8 @@ def main() -> int:
     if not all(assigned):
         problems.append(f"partitions per member {[sorted(x) for x in assigned]}: one member got none")
 
-    summary = (f"{a.mechanism} as {a.username}: {len(delivered)}/{a.count} produced idempotently, {len(seen)} distinct read back by a 2-member group "
+    who = f"{a.mechanism} as {a.username}" if a.security_protocol.startswith("SASL_") else a.security_protocol
+    summary = (f"{who}: {len(delivered)}/{a.count} produced idempotently, {len(seen)} distinct read back by a 2-member group "
                f"(partitions {len(assigned[0])}+{len(assigned[1])}), {duplicates} duplicates, brokers {' '.join(addresses)}; "
                f"produced in {produced_in:.1f} s, read in {consumed_in:.1f} s")
     print(("sasl clients: FAILED " + "; ".join(problems) + "; ") if problems else "sasl clients: OK ", end="")
