@@ -237,9 +237,12 @@ int GatewayServer::run() {
     std::function<void(const error_code&, int)> on_signal = [&](const error_code& ec, int signal_number) {
         if (ec) return;
         if (signal_number == SIGHUP) {
-            if (config_.tls.enabled()) (void)reload_certificates();  // logs what happened
-            else services_.upstream_tls.clear();                     // upstream TLS files only: read again when next used
-            if (!config_.tls.enabled()) spdlog::info("SIGHUP: no client TLS configured; upstream TLS files are read again when next used");
+            if (config_.tls.enabled()) {
+                (void)reload_certificates();  // logs what happened; upstream TLS files are read again too
+            } else {
+                services_.upstream_tls.clear();
+                spdlog::info("SIGHUP: no client TLS configured; upstream TLS files are read again when next used");
+            }
         } else {
             begin_shutdown(signal_number);
         }

@@ -131,11 +131,18 @@ ok = got == want
 print(("ListRoutes: OK " if ok else "ListRoutes: FAILED ") + "; ".join(f"node {n}: TLS from {s}, verifies {name}" for n, (s, name) in sorted(got.items())))
 sys.exit(0 if ok else 1)
 PY
+status_out=$(admin_call GetStatus '{}')
+if grep -Eq "\"ca_?[fF]ile\": \"$certs/ca.pem\"" <<<"$status_out" && grep -q "upstream TLS for broker 1: on" "$run/check-config.out"; then
+  echo "GetStatus names the cluster's CA; check-config: $(grep -m1 'upstream TLS for broker 1' "$run/check-config.out")" >"$run/1.status"
+else
+  echo "GetStatus or check-config: FAILED no upstream TLS shown: $status_out $(cat "$run/check-config.out")" >"$run/1.status"
+  status=1
+fi
 ok_handshakes=$(tls_handshakes ok)
 echo "upstream TLS handshakes so far (plaintext-facing kgate): ok=$ok_handshakes" >"$run/1.count"
 [[ ${ok_handshakes:-0} -ge 4 ]] || status=1
 report "1. discovery over TLS; kcat -L through kgate (plaintext and TLS to clients) lists gateway addresses only; ListRoutes shows TLS per route" \
-  "$status" "$t" "$run/1.plain" "$run/1.tls" "$run/1.routes" "$run/1.count"
+  "$status" "$t" "$run/1.plain" "$run/1.tls" "$run/1.routes" "$run/1.status" "$run/1.count"
 
 # ---- 2. kcat and confluent-kafka produce and consume through both ----
 t=$(date +%s)
