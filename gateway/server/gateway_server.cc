@@ -55,7 +55,7 @@ GatewayServer::GatewayServer(GatewayConfig config)
       routing_(config_, RouteStore(config_.state_dir)),
       tls_(load_client_tls(config_)),
       services_{config_, routing_, cluster_, metrics_},
-      discovery_(config_, routing_, cluster_, &services_.upstream_tls, &metrics_.upstream_tls()) {
+      discovery_(config_, routing_, cluster_, &services_.upstream_tls, &metrics_) {
     limits_.on_release([this] { accept_pause_.wake(); });
     log_upstream_tls(config_);
     if (config_.tls.enabled()) {

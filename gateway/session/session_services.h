@@ -27,7 +27,7 @@ struct SessionServices {
     MemoryBudget request_budget{config.request_memory_budget};
     MemoryBudget response_budget{config.response_memory_budget};
     SaslRoutes sasl_routes{};  // broker addresses seen requiring SASL (the pre-auth frame cap)
-    UpstreamTlsContexts upstream_tls{&metrics.tls_certificates()};  // brokers reached over TLS (gateway/upstream_tls/)
+    UpstreamTlsContexts upstream_tls{&metrics};  // brokers reached over TLS (gateway/upstream_tls/)
 };
 
 // Which listener a client came in on.

@@ -62,7 +62,8 @@ awaitable<bool> ClusterDiscovery::open(TransportStream& stream, const HostPort& 
         spdlog::warn("{}: {}", who, ec.message());
         co_return false;
     }
-    const auto outcome = co_await secure_broker_connection(stream, tls, name, config_.connect_timeout, tls_, tls_metrics_);
+    const auto outcome = co_await secure_broker_connection(stream, tls, name, config_.connect_timeout, tls_,
+                                                           metrics_ != nullptr ? &metrics_->upstream_tls() : nullptr);
     if (outcome.ok()) co_return true;
     spdlog::warn("{}: {}", who, describe_failure(outcome, name));
     co_return false;

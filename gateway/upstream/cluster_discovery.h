@@ -10,7 +10,7 @@
 #include "gateway/routing/published.h"
 #include "gateway/routing/routing_table.h"
 #include "gateway/upstream/cluster_view.h"
-#include "gateway/metrics/upstream_tls_metrics.h"
+#include "gateway/metrics/gateway_metrics.h"
 #include "gateway/tls/transport_stream.h"
 #include "gateway/upstream_tls/upstream_tls_contexts.h"
 
@@ -19,10 +19,11 @@ namespace kgate::gateway {
 class ClusterDiscovery {
 public:
     // `tls`: the client contexts for brokers reached over TLS, shared with the sessions (its own
-    // when not given); `tls_metrics`: where its TLS handshakes are counted, when given.
+    // when not given); `metrics`: where its TLS handshakes are counted, when given (only kept
+    // here: it may be constructed after the discovery).
     ClusterDiscovery(const GatewayConfig& config, RoutingTable& routing, Published<ClusterView>& view, UpstreamTlsContexts* tls = nullptr,
-                     UpstreamTlsMetrics* tls_metrics = nullptr)
-        : config_(config), routing_(routing), view_(view), tls_(tls != nullptr ? *tls : own_tls_), tls_metrics_(tls_metrics) {}
+                     GatewayMetrics* metrics = nullptr)
+        : config_(config), routing_(routing), view_(view), tls_(tls != nullptr ? *tls : own_tls_), metrics_(metrics) {}
 
     // One refresh; true when the broker list and their versions were obtained.
     awaitable<bool> refresh();
@@ -42,7 +43,7 @@ private:
     Published<ClusterView>& view_;
     UpstreamTlsContexts own_tls_;
     UpstreamTlsContexts& tls_;
-    UpstreamTlsMetrics* tls_metrics_;
+    GatewayMetrics* metrics_;
     std::set<std::int32_t> told_own_address_;  // brokers already reported as advertising kgate itself
     std::int32_t next_correlation_ = 1;
 };

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "gateway/metrics/tls_certificate_metrics.h"
+#include "gateway/metrics/gateway_metrics.h"
 
 namespace kgate::gateway {
 
@@ -14,9 +14,10 @@ std::shared_ptr<const UpstreamTlsContext> UpstreamTlsContexts::get(const Upstrea
     }
     auto context = UpstreamTlsContext::load(settings, error);
     if (!context) return nullptr;
-    if (expiry_ != nullptr) {
-        if (auto at = context->ca_expires()) expiry_->set_expiry(CertificateRole::upstream_ca, settings.ca_file, *at);
-        if (auto at = context->certificate_expires()) expiry_->set_expiry(CertificateRole::upstream_client, settings.certificate_file, *at);
+    if (metrics_ != nullptr) {
+        auto& expiry = metrics_->tls_certificates();
+        if (auto at = context->ca_expires()) expiry.set_expiry(CertificateRole::upstream_ca, settings.ca_file, *at);
+        if (auto at = context->certificate_expires()) expiry.set_expiry(CertificateRole::upstream_client, settings.certificate_file, *at);
     }
     std::lock_guard lock(mutex_);
     // Two connections may have loaded the same settings at once: keep the first.

@@ -12,12 +12,13 @@
 
 namespace kgate::gateway {
 
-class TlsCertificateMetrics;
+class GatewayMetrics;
 
 class UpstreamTlsContexts {
 public:
-    // `expiry`, when given, gets the expiry of every CA bundle and client certificate loaded.
-    explicit UpstreamTlsContexts(TlsCertificateMetrics* expiry = nullptr) : expiry_(expiry) {}
+    // `metrics`, when given, gets the expiry of every CA bundle and client certificate loaded
+    // (kgate_tls_certificate_expiry_timestamp_seconds). Only kept here: it may be constructed later.
+    explicit UpstreamTlsContexts(GatewayMetrics* metrics = nullptr) : metrics_(metrics) {}
     UpstreamTlsContexts(const UpstreamTlsContexts&) = delete;
     UpstreamTlsContexts& operator=(const UpstreamTlsContexts&) = delete;
 
@@ -31,7 +32,7 @@ private:
     // More than a cluster's routes need; PutRoute may change a route's settings many times.
     static constexpr std::size_t kMaxContexts = 64;
 
-    TlsCertificateMetrics* expiry_;
+    GatewayMetrics* metrics_;
     std::mutex mutex_;
     std::vector<std::shared_ptr<const UpstreamTlsContext>> loaded_;  // oldest first
 };
