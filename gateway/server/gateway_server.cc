@@ -57,7 +57,7 @@ GatewayServer::GatewayServer(GatewayConfig config)
       services_{config_, routing_, cluster_, metrics_},
       discovery_(config_, routing_, cluster_, &services_.upstream_tls, &metrics_) {
     limits_.on_release([this] { accept_pause_.wake(); });
-    log_upstream_tls(config_);
+    start_upstream_tls(config_, services_.upstream_tls);
     if (config_.tls.enabled()) {
         metrics_.tls_certificates().set_client_tls(tls_.load()->certificate());
         for (auto& w : workers_.workers()) w->tls.emplace(tls_);

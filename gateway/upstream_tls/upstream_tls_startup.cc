@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "gateway/upstream_tls/upstream_tls_contexts.h"
+
 namespace kgate::gateway {
 namespace {
 
@@ -30,9 +32,16 @@ std::vector<std::string> upstream_tls_warnings(const GatewayConfig& config) {
     return warnings;
 }
 
-void log_upstream_tls(const GatewayConfig& config) {
+void start_upstream_tls(const GatewayConfig& config, UpstreamTlsContexts& contexts) {
     for (const auto& line : upstream_tls_lines(config)) spdlog::info("{}", line);
     for (const auto& warning : upstream_tls_warnings(config)) spdlog::warn("{}", warning);
+    std::vector<const UpstreamTls*> in_use{&config.upstream_tls};
+    for (const auto& [node, tls] : config.route_tls) in_use.push_back(&tls);
+    for (const auto* tls : in_use) {
+        std::string error;
+        // Checked when the configuration was read; a file changed since is said now and at each connection.
+        if (tls->enabled && !contexts.get(*tls, error)) spdlog::error("upstream TLS: {}", error);
+    }
 }
 
 }  // namespace kgate::gateway

@@ -13,7 +13,10 @@ std::vector<std::string> upstream_tls_lines(const GatewayConfig& config);
 // One warning per setting with insecure-skip-verify.
 std::vector<std::string> upstream_tls_warnings(const GatewayConfig& config);
 
-// Logs both at start-up (the warnings as warnings).
-void log_upstream_tls(const GatewayConfig& config);
+class UpstreamTlsContexts;
+
+// Logs both at start-up (the warnings as warnings) and loads every setting in use into
+// `contexts`, so that the files' expiry gauges exist before the first connection.
+void start_upstream_tls(const GatewayConfig& config, UpstreamTlsContexts& contexts);
 
 }  // namespace kgate::gateway

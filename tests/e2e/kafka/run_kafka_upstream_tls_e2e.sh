@@ -138,6 +138,11 @@ else
   echo "GetStatus or check-config: FAILED no upstream TLS shown: $status_out $(cat "$run/check-config.out")" >"$run/1.status"
   status=1
 fi
+metrics_text=$(curl -fsS --max-time 10 "http://$http/metrics" || true)
+if ! grep -q "^kgate_tls_certificate_expiry_timestamp_seconds{.*role=\"upstream_ca\"" <<<"$metrics_text"; then
+  echo "metrics: FAILED no kgate_tls_certificate_expiry_timestamp_seconds for the upstream CA" >>"$run/1.status"
+  status=1
+fi
 ok_handshakes=$(tls_handshakes ok)
 echo "upstream TLS handshakes so far (plaintext-facing kgate): ok=$ok_handshakes" >"$run/1.count"
 [[ ${ok_handshakes:-0} -ge 4 ]] || status=1
@@ -190,6 +195,9 @@ route_port() {  # NODE: its gateway listener on the plaintext-facing kgate
 }
 port1=$(route_port 1) port2=$(route_port 2) port3=$(route_port 3)
 unknown_before=$(tls_handshakes unknown_ca) mismatch_before=$(tls_handshakes name_mismatch)
+refused=$(admin_call PutRoute "{\"node_id\": 2, \"tls\": {\"enabled\": true, \"ca_file\": \"$run/no-such-ca.pem\"}}" || true)
+grep -q "InvalidArgument" <<<"$refused" && grep -q "no-such-ca.pem: cannot be read" <<<"$refused" ||
+  { echo "PutRoute with a missing CA file: FAILED answered: $refused" >>"$out"; status=1; }
 put2=$(admin_call PutRoute "{\"node_id\": 2, \"tls\": {\"enabled\": true, \"ca_file\": \"$certs/other-ca.pem\"}}")
 put3=$(admin_call PutRoute "{\"node_id\": 3, \"tls\": {\"enabled\": true, \"ca_file\": \"$certs/ca.pem\", \"server_name\": \"wrong.kafka.test\"}}")
 grep -q '"source": "admin"' <<<"$put2" && grep -Eq '"server_?[nN]ame": "wrong.kafka.test"' <<<"$put3" ||
