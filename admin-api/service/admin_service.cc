@@ -45,9 +45,11 @@ grpc::Status AdminService::GetRoute(grpc::ServerContext* context, const v1::GetR
 grpc::Status AdminService::PutRoute(grpc::ServerContext* context, const v1::PutRouteRequest* in, v1::Route* out) {
     return call(context, "PutRoute", [&] {
         const auto change = from_proto(*in);
-        if (!change.upstream_host && !change.upstream_port && !change.advertised_host && !change.advertised_port && !change.listen_port) {
+        if (!change.upstream_host && !change.upstream_port && !change.advertised_host && !change.advertised_port && !change.listen_port &&
+            !change.tls && !change.reset_tls) {
             return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
-                                "PutRoute: set at least one of upstream_host, upstream_port, advertised_host, advertised_port, listen_port");
+                                "PutRoute: set at least one of upstream_host, upstream_port, advertised_host, advertised_port, listen_port, "
+                                "tls, reset_tls");
         }
         return reply(control_.put_route(in->node_id(), change), out);
     });

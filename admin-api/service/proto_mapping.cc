@@ -7,6 +7,16 @@
 
 namespace kgate::admin {
 
+void to_proto(const gateway::UpstreamTls& t, pb::UpstreamTls& out) {
+    out.set_enabled(t.enabled);
+    if (!t.enabled) return;
+    out.set_ca_file(t.ca_file);
+    out.set_server_name(t.server_name);
+    out.set_certificate_file(t.certificate_file);
+    out.set_key_file(t.key_file);
+    out.set_insecure_skip_verify(!t.verify);
+}
+
 void to_proto(const gateway::BrokerRoute& r, pb::Route& out) {
     out.set_node_id(r.node_id);
     if (r.upstream_override) {
@@ -23,6 +33,13 @@ void to_proto(const gateway::BrokerRoute& r, pb::Route& out) {
     if (r.admin.upstream) out.add_admin_fields("upstream");
     if (r.admin.advertised_host) out.add_admin_fields("advertised_host");
     if (r.admin.advertised_port) out.add_admin_fields("advertised_port");
+    if (r.admin.tls) out.add_admin_fields("tls");
+    auto& tls = *out.mutable_tls();
+    to_proto(r.tls, tls);
+    tls.set_source(r.tls_source == gateway::BrokerRoute::TlsSource::admin           ? "admin"
+                   : r.tls_source == gateway::BrokerRoute::TlsSource::configuration ? "configuration"
+                                                                                    : "default");
+    if (r.tls.enabled) tls.set_server_name(gateway::verified_name(r.tls, r.broker_advertised.host, r.upstream().host));  // the name in effect
 }
 
 void to_proto(const gateway::BrokerInfo& b, pb::Broker& out) {
@@ -101,6 +118,8 @@ void to_proto(const gateway::GatewayStatus& s, bool tls, pb::GetStatusResponse& 
     summary.set_frame_min_bytes_per_second(c.frame_min_rate);
     summary.set_upstream_request_timeout_ms(static_cast<std::uint64_t>(c.upstream_request_timeout.count()));
     summary.set_upstream_timeout_margin_ms(static_cast<std::uint64_t>(c.upstream_timeout_margin.count()));
+    to_proto(s.config->upstream_tls, *out.mutable_upstream_tls());
+    out.mutable_upstream_tls()->set_source("default");
     auto& tls_status = *out.mutable_client_tls();
     tls_status.set_enabled(s.client_tls.has_value());
     if (s.client_tls) {
@@ -126,6 +145,11 @@ gateway::RouteChange from_proto(const pb::PutRouteRequest& r) {
     if (r.has_advertised_host()) c.advertised_host = r.advertised_host();
     if (r.has_advertised_port()) c.advertised_port = r.advertised_port();
     if (r.has_listen_port()) c.listen_port = r.listen_port();
+    if (r.has_tls()) {
+        const auto& t = r.tls();
+        c.tls = gateway::UpstreamTls{t.enabled(), t.ca_file(), t.certificate_file(), t.key_file(), t.server_name(), !t.insecure_skip_verify()};
+    }
+    c.reset_tls = r.has_reset_tls() && r.reset_tls();
     return c;
 }
 

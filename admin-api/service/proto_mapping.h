@@ -9,6 +9,7 @@ namespace kgate::admin {
 
 namespace pb = ::kgate::admin::v1;
 
+void to_proto(const gateway::UpstreamTls& tls, pb::UpstreamTls& out);
 void to_proto(const gateway::BrokerRoute& route, pb::Route& out);
 void to_proto(const gateway::BrokerInfo& broker, pb::Broker& out);
 void to_proto(const gateway::ConnectionInfo& connection, pb::Connection& out);

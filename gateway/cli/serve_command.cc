@@ -14,6 +14,7 @@
 #include "gateway/sni/sni_config.h"
 #include "gateway/sni/sni_report.h"
 #include "gateway/tls/server_tls_context.h"
+#include "gateway/upstream_tls/upstream_tls_startup.h"
 
 namespace kgate::cli {
 namespace {
@@ -148,6 +149,7 @@ void add_check_config_command(CLI::App& app) {
             }
             if (const auto warning = gateway::sni_uncovered_warning(*loaded, config.sni)) std::cerr << "kgate: warning: " << *warning << "\n";
         }
+        for (const auto& warning : gateway::upstream_tls_warnings(config)) std::cerr << "kgate: warning: " << warning << "\n";
         std::cout << "configuration is valid: " << config.upstream.size() << " upstream bootstrap servers, listening on "
                   << config.listen.to_string() << ", broker ports " << config.first_broker_port() << "-" << config.last_broker_port()
                   << ", clients told " << config.client_host();
@@ -161,6 +163,7 @@ void add_check_config_command(CLI::App& app) {
             if (config.sni.tls_listeners == gateway::TlsListeners::sni_only) std::cout << ", bootstrap and broker listeners in plaintext";
         }
         std::cout << "\n";
+        for (const auto& line : gateway::upstream_tls_lines(config)) std::cout << line << "\n";
     });
 }
 

@@ -8,6 +8,8 @@
 #include <yaml-cpp/yaml.h>
 
 #include "gateway/sni/sni_config.h"
+#include "gateway/config/upstream_tls_yaml.h"
+#include "gateway/config/yaml_scalar.h"
 
 namespace kgate::gateway {
 namespace {
@@ -44,21 +46,12 @@ bool read_secret_file(const std::string& path, std::string& out, std::string& er
     return true;
 }
 
-template <class T>
-bool scalar(const YAML::Node& node, const std::string& where, T& out, std::vector<std::string>& problems) {
-    try {
-        out = node.as<T>();
-        return true;
-    } catch (const YAML::Exception&) {
-        problems.push_back(fmt::format("{}: \"{}\" is not a valid value", where, node.IsScalar() ? node.Scalar() : "(not a scalar)"));
-        return false;
-    }
-}
-
-// One `overrides` entry: node-id, and upstream, listen-port or both.
-std::optional<UpstreamOverride> parse_override(const YAML::Node& item, const std::string& where, std::vector<std::string>& problems) {
-    if (!item.IsMap() || !item["node-id"] || (!item["upstream"] && !item["listen-port"])) {
-        problems.push_back(fmt::format("{}: each entry needs node-id, and upstream, listen-port or both", where));
+// One `overrides` entry: node-id, and upstream, listen-port, tls or any of them.
+// Its tls, when given, goes to `tls`.
+std::optional<UpstreamOverride> parse_override(const YAML::Node& item, const std::string& where, std::optional<UpstreamTls>& tls,
+                                               std::vector<std::string>& problems) {
+    if (!item.IsMap() || !item["node-id"] || (!item["upstream"] && !item["listen-port"] && !item["tls"])) {
+        problems.push_back(fmt::format("{}: each entry needs node-id, and upstream, listen-port, tls or any of them", where));
         return std::nullopt;
     }
     UpstreamOverride o;
@@ -66,8 +59,8 @@ std::optional<UpstreamOverride> parse_override(const YAML::Node& item, const std
     bool ok = true;
     for (const auto& field : item) {
         const auto name = field.first.as<std::string>();
-        if (name != "node-id" && name != "upstream" && name != "listen-port") {
-            problems.push_back(fmt::format("{}: node {}: unknown setting \"{}\" (known: node-id, upstream, listen-port)", where, o.node_id, name));
+        if (name != "node-id" && name != "upstream" && name != "listen-port" && name != "tls") {
+            problems.push_back(fmt::format("{}: node {}: unknown setting \"{}\" (known: node-id, upstream, listen-port, tls)", where, o.node_id, name));
             ok = false;
         }
     }
@@ -90,6 +83,11 @@ std::optional<UpstreamOverride> parse_override(const YAML::Node& item, const std
         } else {
             o.listen_port = static_cast<std::uint16_t>(port);
         }
+    }
+    if (item["tls"]) {
+        UpstreamTls parsed;
+        if (parse_upstream_tls(item["tls"], fmt::format("{}: node {}: tls", where, o.node_id), parsed, problems)) tls = parsed;
+        else ok = false;
     }
     if (!ok) return std::nullopt;
     return o;
@@ -147,7 +145,8 @@ void apply_yaml(GatewayConfig& c, const std::string& file, std::vector<std::stri
                                                 "frame-min-bytes-per-second", "upstream-request-timeout-ms",
                                                 "upstream-timeout-margin-ms", "request-memory-budget", "response-memory-budget",
                                                 "pre-auth-max-frame-size", "tls-certificate", "tls-key", "tls-client-auth",
-                                                "tls-client-ca", "tls-handshake-timeout-ms"};
+                                                "tls-client-ca", "tls-handshake-timeout-ms",
+                                                "upstream-tls"};
     for (const auto& kv : root) {
         const auto key = kv.first.as<std::string>();
         const std::string where = fmt::format("{}: {}", file, key);
@@ -212,6 +211,8 @@ void apply_yaml(GatewayConfig& c, const std::string& file, std::vector<std::stri
         } else if (key == "tls-handshake-timeout-ms") {
             long ms = 0;
             if (scalar(v, where, ms, problems)) c.tls.handshake_timeout = std::chrono::milliseconds(ms);
+        } else if (key == "upstream-tls") {
+            parse_upstream_tls(v, where, c.upstream_tls, problems);
         } else if (key == "broker-kind") {
             if (scalar(v, where, s, problems) && !parse_broker_kind(s, c.broker_kind)) {
                 problems.push_back(fmt::format("{}: \"{}\" is neither kafka nor kop", where, s));
@@ -261,11 +262,15 @@ void apply_yaml(GatewayConfig& c, const std::string& file, std::vector<std::stri
             }
         } else if (key == "overrides") {
             if (!v.IsSequence()) {
-                problems.push_back(fmt::format("{}: must be a list of {{node-id, upstream, listen-port}}", where));
+                problems.push_back(fmt::format("{}: must be a list of {{node-id, upstream, listen-port, tls}}", where));
                 continue;
             }
             for (const auto& item : v) {
-                if (auto o = parse_override(item, where, problems)) c.overrides.push_back(std::move(*o));
+                std::optional<UpstreamTls> tls;
+                auto o = parse_override(item, where, tls, problems);
+                if (!o) continue;
+                if (tls) c.route_tls[o->node_id] = *tls;
+                c.overrides.push_back(std::move(*o));
             }
         }
     }

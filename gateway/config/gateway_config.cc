@@ -31,7 +31,9 @@ void validate_overrides(const GatewayConfig& c, std::vector<std::string>& proble
     std::map<std::uint16_t, std::int32_t> pinned;  // listen-port -> node
     for (const auto& o : c.overrides) {
         if (!seen.insert(o.node_id).second) problems.emplace_back(fmt::format("overrides: node {} appears twice", o.node_id));
-        if (!o.address && !o.listen_port) problems.emplace_back(fmt::format("overrides: node {} needs upstream, listen-port or both", o.node_id));
+        if (!o.address && !o.listen_port && !c.route_tls.contains(o.node_id)) {
+            problems.emplace_back(fmt::format("overrides: node {} needs upstream, listen-port, tls or any of them", o.node_id));
+        }
         if (o.address) {
             if (o.address->host.empty() || o.address->port == 0) problems.emplace_back(fmt::format("overrides: node {} needs host:port", o.node_id));
             if (auto own = own_listener(c, {}, *o.address)) {
@@ -74,6 +76,16 @@ void validate_tls(const ClientTls& t, std::vector<std::string>& problems) {
         problems.emplace_back("tls-client-ca: given with tls-client-auth none; set tls-client-auth to optional or required, or drop it");
     }
     if (t.handshake_timeout.count() <= 0) problems.emplace_back("tls-handshake-timeout-ms: must be positive");
+}
+
+// Upstream TLS: the cluster's default and each route's own, their files read and checked now,
+// so that start-up and check-config name every problem.
+void validate_upstream_tls(const GatewayConfig& c, std::vector<std::string>& problems) {
+    const auto now = std::chrono::system_clock::now();
+    for (auto& p : upstream_tls_problems(c.upstream_tls, "upstream-tls", now)) problems.push_back(std::move(p));
+    for (const auto& [node, tls] : c.route_tls) {
+        for (auto& p : upstream_tls_problems(tls, fmt::format("overrides: node {}: tls", node), now)) problems.push_back(std::move(p));
+    }
 }
 
 // Connection limits and timeouts. A check runs at least as often as the shortest of them, so
@@ -259,6 +271,7 @@ std::vector<std::string> validate(const GatewayConfig& c) {
     validate_limits(c, problems);
     validate_tls(c.tls, problems);
     validate_sni(c, problems);
+    validate_upstream_tls(c, problems);
     if (c.state_dir.empty()) problems.emplace_back("state-dir: must not be empty");
     if (!c.kop_topic_prefix.empty() && !c.kop_topic_prefix.ends_with('/')) {
         problems.emplace_back(fmt::format("kop-topic-prefix: \"{}\" must end with '/' (KoP writes tenant/namespace/topic)", c.kop_topic_prefix));

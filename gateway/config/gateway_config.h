@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -11,6 +12,7 @@
 
 #include "gateway/routing/host_port.h"
 #include "gateway/sni/sni_settings.h"
+#include "gateway/upstream_tls/upstream_tls_settings.h"
 
 namespace kgate::gateway {
 
@@ -93,6 +95,8 @@ struct GatewayConfig {
     UpstreamSasl upstream_sasl;
     ClientTls tls;
     SniSettings sni;  // one TLS port for the whole cluster (gateway/sni/)
+    UpstreamTls upstream_tls;  // how kgate reaches brokers: discovery, and every route without its own
+    std::map<std::int32_t, UpstreamTls> route_tls;  // an `overrides` entry's tls, by node id
     // Operator HTTP endpoints (/healthz, /readyz, /routes, /metrics); nullopt: disabled.
     std::optional<HostPort> http_listen = HostPort{"127.0.0.1", 19191};
     // gRPC admin API; nullopt: disabled. Loopback unless the operator says otherwise.

@@ -19,6 +19,7 @@
 #include <prometheus/registry.h>
 
 #include "gateway/metrics/tls_certificate_metrics.h"
+#include "gateway/metrics/upstream_tls_metrics.h"
 
 namespace kgate::gateway {
 
@@ -107,6 +108,8 @@ public:
     const prometheus::Registry& registry() const { return *registry_; }
     // Certificate expiry gauges, on this registry (gateway/metrics/tls_certificate_metrics.h).
     TlsCertificateMetrics& tls_certificates() { return tls_certificates_; }
+    // kgate's TLS handshakes with brokers (gateway/metrics/upstream_tls_metrics.h).
+    UpstreamTlsMetrics& upstream_tls() { return upstream_tls_; }
 
 private:
     // Labelled children per api key (and version) are created on first use and cached as
@@ -167,6 +170,7 @@ private:
     std::vector<std::atomic<prometheus::Histogram*>> latency_slots_;  // [api_key]
     std::vector<std::atomic<prometheus::Counter*>> response_slots_;  // [api_key * kErrorSlots + error_code + 1]
     TlsCertificateMetrics tls_certificates_{*registry_};
+    UpstreamTlsMetrics upstream_tls_{*registry_};
 };
 
 }  // namespace kgate::gateway

@@ -65,7 +65,8 @@ awaitable<error_code> read_body_gated(Stream& socket, FrameBuffer& frame, std::s
 
 }  // namespace
 
-awaitable<error_code> read_frame(tcp::socket& socket, std::vector<std::byte>& frame, std::size_t max_size) {
+template <class Stream>
+awaitable<error_code> read_frame(Stream& socket, std::vector<std::byte>& frame, std::size_t max_size) {
     std::array<unsigned char, 4> prefix{};
     error_code ec;
     co_await asio::async_read(socket, asio::buffer(prefix), with_ec(ec));
@@ -76,6 +77,9 @@ awaitable<error_code> read_frame(tcp::socket& socket, std::vector<std::byte>& fr
     co_await asio::async_read(socket, asio::buffer(frame), whole_buffer{}, with_ec(ec));
     co_return ec;
 }
+
+template awaitable<error_code> read_frame(tcp::socket&, std::vector<std::byte>&, std::size_t);
+template awaitable<error_code> read_frame(TransportStream&, std::vector<std::byte>&, std::size_t);
 
 template <class Stream>
 awaitable<error_code> read_frame(Stream& socket, ReadBuffer& buffer, FrameBuffer& frame, const std::size_t& max_size, FrameClock* clock,
@@ -162,7 +166,8 @@ bool has_frame(const ReadBuffer& b) {
     return size >= 0 && static_cast<std::size_t>(size) <= b.end - b.begin - 4;
 }
 
-awaitable<error_code> write_frame(tcp::socket& socket, std::span<const std::byte> frame) {
+template <class Stream>
+awaitable<error_code> write_frame(Stream& socket, std::span<const std::byte> frame) {
     const auto n = static_cast<std::uint32_t>(frame.size());
     const std::array<unsigned char, 4> prefix{static_cast<unsigned char>(n >> 24), static_cast<unsigned char>(n >> 16),
                                               static_cast<unsigned char>(n >> 8), static_cast<unsigned char>(n)};
@@ -171,5 +176,8 @@ awaitable<error_code> write_frame(tcp::socket& socket, std::span<const std::byte
     co_await asio::async_write(socket, buffers, whole_buffer{}, with_ec(ec));
     co_return ec;
 }
+
+template awaitable<error_code> write_frame(tcp::socket&, std::span<const std::byte>);
+template awaitable<error_code> write_frame(TransportStream&, std::span<const std::byte>);
 
 }  // namespace kgate::gateway

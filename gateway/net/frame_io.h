@@ -13,9 +13,13 @@ namespace kgate::gateway {
 
 class TransportStream;
 
-// Reads one frame; `frame` receives the bytes after the 4-byte size prefix. A size above
-// `max_size` fails with FrameErrc::too_large before anything is allocated.
-awaitable<error_code> read_frame(tcp::socket& socket, std::vector<std::byte>& frame, std::size_t max_size);
+// Reads one frame from a socket or a TransportStream; `frame` receives the bytes after the
+// 4-byte size prefix. A size above `max_size` fails with FrameErrc::too_large before anything
+// is allocated.
+template <class Stream>
+awaitable<error_code> read_frame(Stream& stream, std::vector<std::byte>& frame, std::size_t max_size);
+extern template awaitable<error_code> read_frame(tcp::socket&, std::vector<std::byte>&, std::size_t);
+extern template awaitable<error_code> read_frame(TransportStream&, std::vector<std::byte>&, std::size_t);
 
 // Bytes read from one socket ahead of the frame being asked for. A small frame and its prefix
 // (and often the frames after it) come in one recv instead of two; the body of a frame larger
@@ -79,6 +83,9 @@ bool peer_left_mid_frame(tcp::socket& socket, std::size_t remaining, std::size_t
 bool has_frame(const ReadBuffer& buffer);
 
 // Writes the size prefix and the frame in one gathered write: the frame is not copied.
-awaitable<error_code> write_frame(tcp::socket& socket, std::span<const std::byte> frame);
+template <class Stream>
+awaitable<error_code> write_frame(Stream& stream, std::span<const std::byte> frame);
+extern template awaitable<error_code> write_frame(tcp::socket&, std::span<const std::byte>);
+extern template awaitable<error_code> write_frame(TransportStream&, std::span<const std::byte>);
 
 }  // namespace kgate::gateway

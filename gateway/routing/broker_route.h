@@ -24,6 +24,11 @@ struct BrokerRoute {
     RouteOverrides admin;
     // DrainBroker: no new connections to this broker until it is resumed. Not persisted.
     bool draining = false;
+    // How kgate reaches the broker (TLS or not): the admin override, else the configuration
+    // file's for this node, else upstream-tls. The effective value, and where it came from.
+    UpstreamTls tls{};
+    enum class TlsSource { cluster_default, configuration, admin };
+    TlsSource tls_source = TlsSource::cluster_default;
 
     const HostPort& upstream() const { return upstream_override ? *upstream_override : broker_advertised; }
     friend bool operator==(const BrokerRoute&, const BrokerRoute&) = default;

@@ -47,12 +47,30 @@ HostPort host_port_from(const nlohmann::json& j) {
     return hp;
 }
 
+// A route's upstream TLS as PutRoute set it; paths only, never a file's contents.
+nlohmann::json to_json(const UpstreamTls& t) {
+    return {{"enabled", t.enabled}, {"ca", t.ca_file},          {"certificate", t.certificate_file},
+            {"key", t.key_file},    {"server_name", t.server_name}, {"verify", t.verify}};
+}
+
+UpstreamTls upstream_tls_from(const nlohmann::json& j) {
+    UpstreamTls t;
+    t.enabled = j.at("enabled").get<bool>();
+    t.ca_file = j.at("ca").get<std::string>();
+    t.certificate_file = j.at("certificate").get<std::string>();
+    t.key_file = j.at("key").get<std::string>();
+    t.server_name = j.at("server_name").get<std::string>();
+    t.verify = j.at("verify").get<bool>();
+    return t;
+}
+
 // Operator overrides: only the fields that are set.
 nlohmann::json to_json(const RouteOverrides& o) {
     nlohmann::json j = nlohmann::json::object();
     if (o.upstream) j["upstream"] = to_json(*o.upstream);
     if (o.advertised_host) j["advertised_host"] = *o.advertised_host;
     if (o.advertised_port) j["advertised_port"] = *o.advertised_port;
+    if (o.tls) j["tls"] = to_json(*o.tls);
     return j;
 }
 
@@ -68,6 +86,8 @@ RouteOverrides overrides_from(const nlohmann::json& j) {
             const int port = value.get<int>();
             if (port < 1 || port > 65535) throw std::out_of_range("advertised_port");
             o.advertised_port = static_cast<std::uint16_t>(port);
+        } else if (key == "tls") {
+            o.tls = upstream_tls_from(value);
         } else {
             throw std::runtime_error("unknown admin override \"" + key + "\"");
         }

@@ -1,6 +1,7 @@
 #include "gateway/routing/routing_table.h"
 
 #include <algorithm>
+#include <chrono>
 
 #include "gateway/routing/host_name.h"
 #include "gateway/routing/own_address.h"
@@ -8,6 +9,7 @@
 #include "gateway/static_map/starting_routes.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <spdlog/spdlog.h>
 
 namespace kgate::gateway {
@@ -97,6 +99,16 @@ void RoutingTable::apply_overrides(BrokerRoute& route) const {
     if (route.admin.upstream) route.upstream_override = route.admin.upstream;
     route.client_advertised = {route.admin.advertised_host.value_or(config_.client_host()),
                                route.admin.advertised_port.value_or(route.listen_port)};
+    route.tls = config_.upstream_tls;
+    route.tls_source = BrokerRoute::TlsSource::cluster_default;
+    if (const auto it = config_.route_tls.find(route.node_id); it != config_.route_tls.end()) {
+        route.tls = it->second;
+        route.tls_source = BrokerRoute::TlsSource::configuration;
+    }
+    if (route.admin.tls) {
+        route.tls = *route.admin.tls;
+        route.tls_source = BrokerRoute::TlsSource::admin;
+    }
 }
 
 namespace {
@@ -160,6 +172,13 @@ ControlResult<BrokerRoute> RoutingTable::update(std::int32_t node_id, const Rout
             next.admin.advertised_port = static_cast<std::uint16_t>(*change.advertised_port);
         }
     }
+    if (change.reset_tls && change.tls) return invalid("tls, reset_tls: give one: new TLS settings, or back to the configuration's");
+    if (change.reset_tls) next.admin.tls.reset();
+    if (change.tls) {
+        const auto problems = upstream_tls_problems(*change.tls, "tls", std::chrono::system_clock::now());
+        if (!problems.empty()) return invalid(fmt::format("{}", fmt::join(problems, "; ")));
+        next.admin.tls = *change.tls;
+    }
     if (change.listen_port) {
         if (auto e = check_port("listen_port", *change.listen_port)) return *e;
         const auto claim = claim_port(config_, node_id, next.broker_advertised);
@@ -182,8 +201,13 @@ ControlResult<BrokerRoute> RoutingTable::update(std::int32_t node_id, const Rout
     apply_overrides(next);
     auto result = commit(next);
     if (next.listen_port != old_port && opener_ != nullptr) opener_->close_broker_listener(result ? old_port : next.listen_port);
-    if (result) spdlog::info("admin: broker {} route now upstream {}, clients told {}, listener {}", node_id, result->upstream().to_string(),
-                             result->client_advertised.to_string(), result->listen_port);
+    if (result) spdlog::info("admin: broker {} route now upstream {} (TLS {}), clients told {}, listener {}", node_id,
+                             result->upstream().to_string(), describe(result->tls), result->client_advertised.to_string(), result->listen_port);
+    if (result && result->tls.enabled && !result->tls.verify) {
+        spdlog::warn("admin: broker {}: upstream TLS with insecure-skip-verify: the broker's certificate is NOT checked; anyone on the "
+                     "path can pose as the broker",
+                     node_id);
+    }
     return result;
 }
 

@@ -11,6 +11,7 @@
 #include "gateway/sni/sni_report.h"
 #include "gateway/session/client_session.h"
 #include "gateway/tls/transport_stream.h"
+#include "gateway/upstream_tls/upstream_tls_startup.h"
 
 namespace kgate::gateway {
 namespace {
@@ -59,8 +60,9 @@ GatewayServer::GatewayServer(GatewayConfig config)
       tls_(load_client_tls(config_)),
       sni_(SniRouter::from(config_.sni)),
       services_{config_, routing_, cluster_, metrics_},
-      discovery_(config_, routing_, cluster_) {
+      discovery_(config_, routing_, cluster_, &services_.upstream_tls, &metrics_) {
     limits_.on_release([this] { accept_pause_.wake(); });
+    start_upstream_tls(config_, services_.upstream_tls);
     if (config_.tls.enabled()) {
         metrics_.tls_certificates().set_client_tls(tls_.load()->certificate());
         for (auto& w : workers_.workers()) w->tls.emplace(tls_);
@@ -254,8 +256,12 @@ int GatewayServer::run() {
     std::function<void(const error_code&, int)> on_signal = [&](const error_code& ec, int signal_number) {
         if (ec) return;
         if (signal_number == SIGHUP) {
-            if (config_.tls.enabled()) (void)reload_certificates();  // logs what happened
-            else spdlog::info("SIGHUP: no client TLS configured, nothing to reload");
+            if (config_.tls.enabled()) {
+                (void)reload_certificates();  // logs what happened; upstream TLS files are read again too
+            } else {
+                services_.upstream_tls.clear();
+                spdlog::info("SIGHUP: no client TLS configured; upstream TLS files are read again when next used");
+            }
         } else {
             begin_shutdown(signal_number);
         }

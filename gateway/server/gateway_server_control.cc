@@ -179,6 +179,7 @@ GatewayStatus GatewayServer::status() const {
 }
 
 ControlResult<CertificateSummary> GatewayServer::reload_certificates() {
+    services_.upstream_tls.clear();  // brokers' CA bundles and kgate's client certificate: read again by the next connections
     if (!config_.tls.enabled()) return ControlError{ControlErrc::failed_precondition, "client TLS is off: no tls-certificate is configured"};
     std::string error;
     auto loaded = ServerTlsContext::load(config_.tls, error);

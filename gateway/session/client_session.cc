@@ -18,6 +18,7 @@
 #include "gateway/sni/sni_handshake.h"
 #include "gateway/upstream/bootstrap_candidates.h"
 #include "gateway/upstream/connect.h"
+#include "gateway/upstream_tls/session_upstream_tls.h"
 #include "protocol/codec/api_table.h"
 #include "protocol/codec/frame_scan.h"
 
@@ -76,7 +77,7 @@ std::int16_t first_error_code(const protocol::DecodedResponse& response) {
 
 ClientSession::ClientSession(TransportStream client, ListenerTarget target, SessionServices& services)
     : client_(std::move(client)),
-      upstream_(client_.get_executor()),
+      upstream_(tcp::socket(client_.get_executor())),
       target_(target),
       services_(services),
       mapper_(services.routing, target.sni),
@@ -156,10 +157,13 @@ awaitable<bool> ClientSession::connect_upstream() {
                                              id_, peer_, c.node_id, c.address.to_string(), *own));
             continue;
         }
-        upstream_ = tcp::socket(client_.get_executor());
-        if (auto ec = co_await connect_with_timeout(upstream_, c.address, config.connect_timeout)) {
+        upstream_ = TransportStream(tcp::socket(client_.get_executor()));
+        std::string why;
+        if (auto ec = co_await connect_with_timeout(upstream_.socket(), c.address, config.connect_timeout)) why = ec.message();
+        else why = co_await secure_upstream(upstream_, *snapshot, c, services_);
+        if (!why.empty()) {
             // Rate-limited: a broker down or kgate out of descriptors fails every client at once.
-            upstream_failure_log().warn(fmt::format("conn {} from {}: upstream {}: {}", id_, peer_, c.address.to_string(), ec.message()));
+            upstream_failure_log().warn(fmt::format("conn {} from {}: upstream {}: {}", id_, peer_, c.address.to_string(), why));
             services_.metrics.upstream_failed(c.node_id, UpstreamFailure::connect);
             continue;
         }
@@ -243,7 +247,7 @@ void ClientSession::close(std::string_view why) {
     error_code ignored;
     client_.socket().shutdown(tcp::socket::shutdown_both, ignored);
     client_.socket().close(ignored);
-    upstream_.close(ignored);
+    upstream_.socket().close(ignored);
     if (upstream_counted_) services_.metrics.upstream_closed(upstream_node_);
     upstream_counted_ = false;
     wake(writer_wake_);

@@ -114,7 +114,7 @@ private:
     void release_unforwarded(FrameBuffer& frame);
 
     TransportStream client_;
-    tcp::socket upstream_;
+    TransportStream upstream_;  // plain, or TLS where the broker's route says so
     ListenerTarget target_;
     SessionServices& services_;
     RoutingAddressMapper mapper_;

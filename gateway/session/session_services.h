@@ -11,6 +11,7 @@
 #include "gateway/routing/published.h"
 #include "gateway/routing/routing_table.h"
 #include "gateway/upstream/cluster_view.h"
+#include "gateway/upstream_tls/upstream_tls_contexts.h"
 
 namespace kgate::gateway {
 
@@ -26,6 +27,7 @@ struct SessionServices {
     MemoryBudget request_budget{config.request_memory_budget};
     MemoryBudget response_budget{config.response_memory_budget};
     SaslRoutes sasl_routes{};  // broker addresses seen requiring SASL (the pre-auth frame cap)
+    UpstreamTlsContexts upstream_tls{&metrics};  // brokers reached over TLS (gateway/upstream_tls/)
 };
 
 class SniRouter;

@@ -10,8 +10,14 @@ namespace kgate::gateway {
 TransportStream::~TransportStream() = default;
 
 void TransportStream::start_server_tls(std::shared_ptr<const ServerTlsContext> context) {
+    auto& ssl = context->context();
     context_ = std::move(context);
-    tls_ = std::make_unique<TlsLayer>(std::move(plain_), context_->context());
+    tls_ = std::make_unique<TlsLayer>(std::move(plain_), ssl);
+}
+
+void TransportStream::start_client_tls(std::shared_ptr<const void> owner, asio::ssl::context& context) {
+    context_ = std::move(owner);
+    tls_ = std::make_unique<TlsLayer>(std::move(plain_), context);
 }
 
 std::size_t TransportStream::buffered_above_socket() const {

@@ -31,6 +31,10 @@ public:
     // Puts TLS over the socket, as the server, with `context` (kept for the connection's life);
     // the handshake comes next (gateway/tls/tls_handshake.h).
     void start_server_tls(std::shared_ptr<const ServerTlsContext> context);
+    // Puts TLS over a connected socket, as the client (kgate towards a broker), with `context`'s
+    // ssl::context; `owner` keeps that context alive for the connection's life. The handshake
+    // comes next (gateway/upstream_tls/upstream_handshake.h).
+    void start_client_tls(std::shared_ptr<const void> owner, asio::ssl::context& context);
     bool is_tls() const { return tls_ != nullptr; }
     TlsLayer& tls() { return *tls_; }
 
@@ -85,7 +89,7 @@ private:
 
     tcp::socket plain_;                  // the socket, until TLS takes it
     std::unique_ptr<TlsLayer> tls_;      // TLS over the socket; null for plaintext
-    std::shared_ptr<const ServerTlsContext> context_;
+    std::shared_ptr<const void> context_;  // what tls_'s SSL_CTX belongs to
     std::vector<unsigned char> staged_;  // TLS only: small buffers gathered for one write
 };
 

@@ -6,7 +6,7 @@
 
 namespace kgate::gateway {
 
-awaitable<std::optional<protocol::DecodedResponse>> call_broker(tcp::socket& socket, const protocol::messages::AnyRequest& body,
+awaitable<std::optional<protocol::DecodedResponse>> call_broker(TransportStream& socket, const protocol::messages::AnyRequest& body,
                                                                 std::int16_t version, std::int32_t correlation_id,
                                                                 std::size_t max_frame_size, std::string& error,
                                                                 std::vector<std::byte>* frame_out) {

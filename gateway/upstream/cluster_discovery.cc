@@ -12,6 +12,7 @@
 #include "gateway/upstream/broker_call.h"
 #include "gateway/upstream/connect.h"
 #include "gateway/upstream/upstream_sasl.h"
+#include "gateway/upstream_tls/upstream_handshake.h"
 #include "protocol/codec/api_table.h"
 
 namespace kgate::gateway {
@@ -29,7 +30,7 @@ std::int16_t metadata_version(const ApiRanges& broker) {
 
 }  // namespace
 
-awaitable<std::optional<ApiRanges>> ClusterDiscovery::fetch_versions(tcp::socket& socket, msg::ApiVersionsResponse* full) {
+awaitable<std::optional<ApiRanges>> ClusterDiscovery::fetch_versions(TransportStream& socket, msg::ApiVersionsResponse* full) {
     std::string error;
     msg::ApiVersionsRequest v3;
     v3.client_software_name = "kgate";
@@ -55,6 +56,19 @@ awaitable<std::optional<ApiRanges>> ClusterDiscovery::fetch_versions(tcp::socket
     co_return ranges_of(body);
 }
 
+awaitable<bool> ClusterDiscovery::open(TransportStream& stream, const HostPort& target, const UpstreamTls& tls, const std::string& name,
+                                       const std::string& who) {
+    if (auto ec = co_await connect_with_timeout(stream.socket(), target, config_.connect_timeout)) {
+        spdlog::warn("{}: {}", who, ec.message());
+        co_return false;
+    }
+    const auto outcome = co_await secure_broker_connection(stream, tls, name, config_.connect_timeout, tls_,
+                                                           metrics_ != nullptr ? &metrics_->upstream_tls() : nullptr);
+    if (outcome.ok()) co_return true;
+    spdlog::warn("{}: {}", who, describe_failure(outcome, name));
+    co_return false;
+}
+
 awaitable<bool> ClusterDiscovery::refresh() {
     auto executor = co_await asio::this_coro::executor;
     // Bootstrap servers first, then brokers already known, for when the bootstrap list is stale.
@@ -69,11 +83,17 @@ awaitable<bool> ClusterDiscovery::refresh() {
     const auto snapshot = routing_.snapshot();
     for (const auto& target : candidates) {
         if (own_listener(config_, snapshot->routes(), target)) continue;  // said below, per broker
-        tcp::socket socket(executor);
-        if (auto ec = co_await connect_with_timeout(socket, target, config_.connect_timeout)) {
-            spdlog::warn("upstream {}: {}", target.to_string(), ec.message());
-            continue;
-        }
+        // A bootstrap server is reached as upstream-tls says; a known broker as its route does.
+        const auto& routes = snapshot->routes();
+        const auto route = std::find_if(routes.begin(), routes.end(), [&](const BrokerRoute& r) { return r.upstream() == target; });
+        const bool bootstrap = std::find(config_.upstream.begin(), config_.upstream.end(), target) != config_.upstream.end();
+        const UpstreamTls& tls = bootstrap || route == routes.end() ? config_.upstream_tls : route->tls;
+        const std::string advertised = bootstrap || route == routes.end() ? std::string() : route->broker_advertised.host;
+        TransportStream socket{tcp::socket(executor)};
+        // Named, not temporaries: GCC 12 mishandles temporaries bound to a coroutine's reference parameters.
+        const std::string name = verified_name(tls, advertised, target.host);
+        const std::string who = "upstream " + target.to_string();
+        if (!co_await open(socket, target, tls, name, who)) continue;
         auto versions = co_await fetch_versions(socket, &template_response);
         if (!versions) continue;
         if (config_.upstream_sasl.enabled()) {
@@ -120,11 +140,10 @@ awaitable<bool> ClusterDiscovery::refresh() {
             }
             continue;
         }
-        tcp::socket socket(executor);
-        if (auto ec = co_await connect_with_timeout(socket, route->upstream(), config_.connect_timeout)) {
-            spdlog::warn("broker {} at {}: {}", b.node_id, route->upstream().to_string(), ec.message());
-            continue;
-        }
+        TransportStream socket{tcp::socket(executor)};
+        const std::string name = verified_name(route->tls, route->broker_advertised.host, route->upstream().host);
+        const std::string who = fmt::format("broker {} at {}", b.node_id, route->upstream().to_string());
+        if (!co_await open(socket, route->upstream(), route->tls, name, who)) continue;
         if (auto versions = co_await fetch_versions(socket, nullptr)) view.broker_versions[b.node_id] = std::move(*versions);
     }
     if (view.broker_versions.empty()) co_return false;

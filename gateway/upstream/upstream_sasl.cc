@@ -21,7 +21,7 @@ std::string_view as_text(protocol::BytesView b) { return {reinterpret_cast<const
 
 // One SaslAuthenticate round trip; the broker's answer, or nullopt (and `error`, its own words
 // when it refused). `frame` keeps the answer's bytes alive.
-awaitable<std::optional<msg::SaslAuthenticateResponse>> sasl_step(tcp::socket& socket, std::span<const std::byte> bytes,
+awaitable<std::optional<msg::SaslAuthenticateResponse>> sasl_step(TransportStream& socket, std::span<const std::byte> bytes,
                                                                   std::int16_t version, std::int32_t& next_correlation_id,
                                                                   std::size_t max_frame_size, std::string& error,
                                                                   std::vector<std::byte>& frame) {
@@ -84,7 +84,7 @@ std::string authenticate_problem(const msg::SaslAuthenticateResponse& response) 
     return fmt::format("the broker refused the credentials (error {}{}{})", response.error_code, said.empty() ? "" : ": ", said);
 }
 
-awaitable<bool> authenticate_upstream(tcp::socket& socket, const UpstreamSasl& sasl, const ApiRanges& broker,
+awaitable<bool> authenticate_upstream(TransportStream& socket, const UpstreamSasl& sasl, const ApiRanges& broker,
                                       std::int32_t& next_correlation_id, std::size_t max_frame_size, std::string& error) {
     const auto versions = sasl_versions(broker, error);
     if (!versions) co_return false;

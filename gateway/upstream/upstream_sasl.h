@@ -10,6 +10,7 @@
 
 #include "gateway/config/gateway_config.h"
 #include "gateway/net/asio.h"
+#include "gateway/tls/transport_stream.h"
 #include "gateway/rewrite/api_versions_clamp.h"
 #include "protocol/codec/frame_codec.h"
 
@@ -34,7 +35,7 @@ std::string authenticate_problem(const protocol::messages::SaslAuthenticateRespo
 
 // Authenticates a connected socket whose ApiVersions answer was `broker`. False (and `error`)
 // when the broker refused or the exchange failed; the socket must then be closed.
-awaitable<bool> authenticate_upstream(tcp::socket& socket, const UpstreamSasl& sasl, const ApiRanges& broker,
+awaitable<bool> authenticate_upstream(TransportStream& socket, const UpstreamSasl& sasl, const ApiRanges& broker,
                                       std::int32_t& next_correlation_id, std::size_t max_frame_size, std::string& error);
 
 }  // namespace kgate::gateway

@@ -12,6 +12,7 @@
 #   ec.pem                         that leaf alone
 #   ed25519.pem, ed25519.key       Ed25519 leaf for ed.kafka.test
 #   client.pem, client.key         a client certificate (clientAuth), CN kgate-test-client
+#   kafka-broker.pem, .key         RSA 2048: *.kgate-e2e.invalid, IP 127.0.0.1 (the e2e cluster's names)
 #   expired.pem, expired.key       valid 2020-01-01 to 2021-01-01
 #   future.pem, future.key         valid 2090-01-01 to 2091-01-01
 #   wrong.key                      an RSA key no certificate holds
@@ -98,6 +99,9 @@ cat ec.pem intermediate.pem >ec-chain.pem
 new_key ed25519.key ed25519
 sign ca ed25519 ed.kafka.test "basicConstraints=CA:FALSE;extendedKeyUsage=serverAuth;subjectAltName=DNS:ed.kafka.test"
 
+new_key kafka-broker.key rsa
+sign ca kafka-broker '*.kgate-e2e.invalid' "$server_extensions;subjectAltName=DNS:*.kgate-e2e.invalid,IP:127.0.0.1"
+
 new_key client.key ec
 sign ca client kgate-test-client "basicConstraints=CA:FALSE;keyUsage=critical,digitalSignature;extendedKeyUsage=clientAuth"
 
@@ -110,10 +114,10 @@ new_key wrong.key rsa
 run openssl pkey -in server.key -aes256 -passout pass:kgate -out encrypted.key
 run openssl rsa -in server.key -aes256 -traditional -passout pass:kgate -out encrypted-traditional.key
 
-for f in ca other-ca intermediate server ec ed25519 client expired future; do
+for f in ca other-ca intermediate server ec ed25519 client expired future kafka-broker; do
     cp "$f.pem" "$out/$f.pem"
 done
 cp ec-chain.pem server.der ca.key server.key ec.key ed25519.key client.key expired.key future.key wrong.key \
     encrypted.key encrypted-traditional.key "$out/"
-cp intermediate.key other-ca.key "$out/"
+cp intermediate.key other-ca.key kafka-broker.key "$out/"
 : >"$out/.complete"

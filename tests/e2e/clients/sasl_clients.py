@@ -6,6 +6,10 @@ Pulsar tokens, Apache Kafka with PLAIN and SCRAM users): SASL_PLAINTEXT, or SASL
   sasl_clients.py --bootstrap HOST:PORT --username U --password P --topic T --count N
                   --gateway-ports FROM-TO [--mechanism PLAIN|SCRAM-SHA-256|SCRAM-SHA-512]
                   [--brokers N] [--timeout-s S] [--ssl-ca CA.pem]
+                  [--security-protocol SASL_PLAINTEXT|SASL_SSL|PLAINTEXT|SSL]
+
+The protocol defaults to SASL_SSL with --ssl-ca and SASL_PLAINTEXT without. With PLAINTEXT or
+SSL the same runs without SASL: --username and --password are then not needed.
 
 Lists the brokers (there must be N, default 2, each 127.0.0.1 on a gateway port), produces N
 keyed messages with an idempotent acks=all producer, then reads them back with a 2-member
@@ -22,8 +26,11 @@ from confluent_kafka.admin import AdminClient
 
 def main() -> int:
     p = argparse.ArgumentParser()
-    for name in ("bootstrap", "username", "password", "topic", "gateway-ports"):
+    for name in ("bootstrap", "topic", "gateway-ports"):
         p.add_argument("--" + name, required=True)
+    p.add_argument("--username", default="")
+    p.add_argument("--password", default="")
+    p.add_argument("--security-protocol", choices=("SASL_PLAINTEXT", "SASL_SSL", "PLAINTEXT", "SSL"))
     p.add_argument("--count", type=int, required=True)
     p.add_argument("--mechanism", default="PLAIN", choices=("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"))
     p.add_argument("--brokers", type=int, default=2)
@@ -32,9 +39,10 @@ def main() -> int:
     a = p.parse_args()
     first, last = (int(x) for x in a.gateway_ports.split("-"))
     deadline = time.monotonic() + a.timeout_s
-    protocol = "SASL_SSL" if a.ssl_ca else "SASL_PLAINTEXT"
-    auth = {"bootstrap.servers": a.bootstrap, "security.protocol": protocol, "sasl.mechanisms": a.mechanism,
-            "sasl.username": a.username, "sasl.password": a.password}
+    protocol = a.security_protocol or ("SASL_SSL" if a.ssl_ca else "SASL_PLAINTEXT")
+    auth = {"bootstrap.servers": a.bootstrap, "security.protocol": protocol}
+    if protocol.startswith("SASL_"):
+        auth.update({"sasl.mechanisms": a.mechanism, "sasl.username": a.username, "sasl.password": a.password})
     if a.ssl_ca:
         auth["ssl.ca.location"] = a.ssl_ca
     problems = []
@@ -88,7 +96,8 @@ def main() -> int:
     if not all(assigned):
         problems.append(f"partitions per member {[sorted(x) for x in assigned]}: one member got none")
 
-    summary = (f"{protocol} {a.mechanism} as {a.username}: {len(delivered)}/{a.count} produced idempotently, {len(seen)} distinct read back by a 2-member group "
+    who = f"{protocol} {a.mechanism} as {a.username}" if protocol.startswith("SASL_") else protocol
+    summary = (f"{who}: {len(delivered)}/{a.count} produced idempotently, {len(seen)} distinct read back by a 2-member group "
                f"(partitions {len(assigned[0])}+{len(assigned[1])}), {duplicates} duplicates, brokers {' '.join(addresses)}; "
                f"produced in {produced_in:.1f} s, read in {consumed_in:.1f} s")
     print(("sasl clients: FAILED " + "; ".join(problems) + "; ") if problems else "sasl clients: OK ", end="")

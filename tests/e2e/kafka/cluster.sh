@@ -27,6 +27,8 @@
 # SCRAM-SHA-512 for those users, the same password in both (PLAIN users in the listener's JAAS
 # setting, SCRAM credentials written when the storage is formatted). The other listeners stay
 # PLAINTEXT, so the readiness probe and replication need no credentials.
+# KAFKA_TLS_KEYSTORE=FILE (a PEM private key followed by its certificate chain) makes CLIENT a
+# TLS listener (SSL) serving that certificate, Kafka's own PEM keystore: no keytool needed.
 
 KAFKA_E2E_HOME="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 KAFKA_NODES=3
@@ -67,7 +69,7 @@ controller.quorum.voters=$voters
 controller.listener.names=CONTROLLER
 listeners=CLIENT://127.0.0.1:$(kafka_client_port "$n"),REPLICATION://127.0.0.1:$(kafka_replication_port "$n"),CONTROLLER://127.0.0.1:$(kafka_controller_port "$n")
 advertised.listeners=CLIENT://$(kafka_advertised "$n"),REPLICATION://127.0.0.1:$(kafka_replication_port "$n")
-listener.security.protocol.map=CLIENT:${KAFKA_SASL_USERS:+SASL_}PLAINTEXT,REPLICATION:PLAINTEXT,CONTROLLER:PLAINTEXT
+listener.security.protocol.map=CLIENT:$(kafka_client_protocol),REPLICATION:PLAINTEXT,CONTROLLER:PLAINTEXT
 inter.broker.listener.name=REPLICATION
 log.dirs=$KAFKA_DIR/node-$n/data
 # Topics the producers create on first use: 12 partitions on all three brokers, and a write
@@ -100,7 +102,22 @@ log.segment.bytes=8388608
 log.retention.ms=3600000
 PROPS
   if [[ -n ${KAFKA_SASL_USERS:-} ]]; then kafka_sasl_config >>"$KAFKA_DIR/node-$n/server.properties"; fi
+  if [[ -n ${KAFKA_TLS_KEYSTORE:-} ]]; then kafka_tls_config >>"$KAFKA_DIR/node-$n/server.properties"; fi
   if [[ -n ${KAFKA_EXTRA_CONFIG:-} ]]; then echo "$KAFKA_EXTRA_CONFIG" >>"$KAFKA_DIR/node-$n/server.properties"; fi
+}
+
+# The CLIENT listener's security protocol: SASL with KAFKA_SASL_USERS, TLS with KAFKA_TLS_KEYSTORE.
+kafka_client_protocol() {
+  if [[ -n ${KAFKA_TLS_KEYSTORE:-} ]]; then
+    echo "${KAFKA_SASL_USERS:+SASL_}SSL"
+  else
+    echo "${KAFKA_SASL_USERS:+SASL_}PLAINTEXT"
+  fi
+}
+
+kafka_tls_config() {
+  echo "listener.name.client.ssl.keystore.type=PEM"
+  echo "listener.name.client.ssl.keystore.location=$KAFKA_TLS_KEYSTORE"
 }
 
 kafka_sasl_config() {

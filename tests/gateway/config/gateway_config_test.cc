@@ -275,8 +275,8 @@ TEST(LoadConfig, BadOverrideEntriesNameTheSetting) {
                                  "  - {node-id: 4, listen-port: next}\n"
                                  "  - {node-id: 5, upstream: nowhere}\n");
     const auto problems = problems_in_file(file);
-    expect_problems(problems, {file + ": overrides: each entry needs node-id, and upstream, listen-port or both",
-                               "overrides: node 2: unknown setting \"listen_port\" (known: node-id, upstream, listen-port)",
+    expect_problems(problems, {file + ": overrides: each entry needs node-id, and upstream, listen-port, tls or any of them",
+                               "overrides: node 2: unknown setting \"listen_port\" (known: node-id, upstream, listen-port, tls)",
                                "overrides: node 3: listen-port 70000 is outside 1-65535",
                                "overrides.listen-port: \"next\" is not a valid value",
                                "overrides: node 5: upstream: \"nowhere\" is not host:port"});
@@ -293,7 +293,7 @@ TEST(Validate, PinnedListenPortsAreBrokerPortsNoOtherListenerHas) {
                                "overrides: node 4's listen-port 19200 is outside broker-ports 19093-19110; widen broker-ports",
                                "overrides: node 5's listen-port 19100 is also http-listen's port",
                                "overrides: node 6's listen-port 19101 is also admin-listen's port",
-                               "overrides: node 7 needs upstream, listen-port or both"});
+                               "overrides: node 7 needs upstream, listen-port, tls or any of them"});
 }
 
 TEST(Validate, APinnedRouteMustNotLeadBackToTheGateway) {

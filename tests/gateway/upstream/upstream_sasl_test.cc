@@ -114,8 +114,8 @@ struct FakeSaslBroker {
         std::exception_ptr failure;
         asio::co_spawn(io, serve(), [&](std::exception_ptr e) { if (e) failure = e; });
         asio::co_spawn(io, [&]() -> awaitable<void> {
-            tcp::socket socket(io);
-            co_await socket.async_connect(acceptor.local_endpoint(), asio::use_awaitable);
+            TransportStream socket{tcp::socket(io)};
+            co_await socket.socket().async_connect(acceptor.local_endpoint(), asio::use_awaitable);
             std::int32_t correlation = 7;
             ok = co_await authenticate_upstream(socket, sasl, kBroker, correlation, 1 << 20, error);
         }, [&](std::exception_ptr e) { if (e) failure = e; });
