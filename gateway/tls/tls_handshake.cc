@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 
 #include "gateway/log/rate_limited_log.h"
+#include "gateway/tls/timed_handshake.h"
 
 namespace kgate::gateway {
 namespace {
@@ -49,20 +50,15 @@ TlsHandshakeResult classify_handshake_error(const error_code& ec) {
 }
 
 awaitable<TlsHandshakeOutcome> server_handshake(TransportStream& stream, std::chrono::milliseconds timeout) {
-    using namespace asio::experimental::awaitable_operators;
-    asio::steady_timer timer(stream.get_executor(), timeout);
-    error_code handshake_ec;
-    error_code timer_ec;
-    // Whichever ends first cancels the other; a stalled client gets no more than `timeout`.
-    const auto first = co_await (stream.tls().async_handshake(asio::ssl::stream_base::server, with_ec(handshake_ec)) ||
-                                 timer.async_wait(with_ec(timer_ec)));
+    // A stalled client gets no more than `timeout`.
+    const auto handshake = co_await timed_handshake(stream, asio::ssl::stream_base::server, timeout);
     TlsHandshakeOutcome outcome;
-    if (first.index() == 1) {
+    if (handshake.timed_out) {
         outcome.result = TlsHandshakeResult::timeout;
         outcome.reason = fmt::format("no handshake within {} ms", timeout.count());
-    } else if (handshake_ec) {
-        outcome.result = classify_handshake_error(handshake_ec);
-        outcome.reason = handshake_ec.message();
+    } else if (handshake.ec) {
+        outcome.result = classify_handshake_error(handshake.ec);
+        outcome.reason = handshake.ec.message();
     }
     co_return outcome;
 }

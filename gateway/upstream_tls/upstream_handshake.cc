@@ -8,6 +8,8 @@
 #include <openssl/x509_vfy.h>
 #include <openssl/x509v3.h>
 
+#include "gateway/tls/timed_handshake.h"
+
 namespace kgate::gateway {
 namespace {
 
@@ -62,7 +64,6 @@ UpstreamTlsResult classify_upstream_tls_failure(const error_code& ec, long verif
 
 awaitable<UpstreamTlsOutcome> client_handshake(TransportStream& stream, const std::shared_ptr<const UpstreamTlsContext>& context,
                                                const std::string& name, std::chrono::milliseconds timeout) {
-    using namespace asio::experimental::awaitable_operators;
     const bool verify = context->settings().verify;
     auto& ssl_context = context->context();
     stream.start_client_tls(context, ssl_context);
@@ -74,20 +75,16 @@ awaitable<UpstreamTlsOutcome> client_handshake(TransportStream& stream, const st
         outcome.reason = fmt::format("\"{}\" cannot be the name verified", name);
         co_return outcome;
     }
-    asio::steady_timer timer(stream.get_executor(), timeout);
-    error_code handshake_ec;
-    error_code timer_ec;
-    // Whichever ends first cancels the other: a broker that never answers costs `timeout`.
-    const auto first = co_await (stream.tls().async_handshake(asio::ssl::stream_base::client, with_ec(handshake_ec)) ||
-                                 timer.async_wait(with_ec(timer_ec)));
-    if (first.index() == 1) {
+    // A broker that never answers costs `timeout`.
+    const auto handshake = co_await timed_handshake(stream, asio::ssl::stream_base::client, timeout);
+    if (handshake.timed_out) {
         outcome.result = UpstreamTlsResult::timeout;
         outcome.reason = fmt::format("no handshake within {} ms", timeout.count());
-    } else if (handshake_ec) {
+    } else if (handshake.ec) {
         const long verify_result = SSL_get_verify_result(ssl);
-        outcome.result = classify_upstream_tls_failure(handshake_ec, verify_result);
+        outcome.result = classify_upstream_tls_failure(handshake.ec, verify_result);
         outcome.reason = verify_result != X509_V_OK ? fmt::format("certificate verify failed: {}", X509_verify_cert_error_string(verify_result))
-                                                    : handshake_ec.message();
+                                                    : handshake.ec.message();
         if (outcome.result == UpstreamTlsResult::closed) outcome.reason += " (is the broker's listener TLS?)";
     }
     ERR_clear_error();
