@@ -11,11 +11,8 @@
 
 namespace kgate::gateway {
 
-// The TLS settings for connecting to `candidate`: its route's, or upstream-tls for a
-// configured bootstrap server (or a broker without a route).
-const UpstreamTls& upstream_tls_for(const RoutingSnapshot& routes, const UpstreamCandidate& candidate, const GatewayConfig& config);
-
-// Runs TLS on the connected `stream` when `candidate`'s settings ask for it, counted in the
+// Runs TLS on the connected `stream` when `candidate`'s settings ask for it (its route's, or
+// upstream-tls for a configured bootstrap server or a broker without a route), counted in the
 // metrics. Empty when the connection is ready for Kafka; otherwise why not, for the log (the
 // stream must then be closed).
 awaitable<std::string> secure_upstream(TransportStream& stream, const RoutingSnapshot& routes, const UpstreamCandidate& candidate,
