@@ -14,14 +14,6 @@
 namespace kgate::gateway {
 namespace {
 
-bool parse_port(std::string_view s, std::uint16_t& port) {
-    unsigned v = 0;
-    const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-    if (ec != std::errc() || end != s.data() + s.size() || v == 0 || v > 65535) return false;
-    port = static_cast<std::uint16_t>(v);
-    return true;
-}
-
 constexpr std::uint16_t kDefaultBrokerPorts = 100;
 
 // Each override names a node once; an upstream must not be kgate itself; a pinned listen port
@@ -108,6 +100,14 @@ void validate_limits(const GatewayConfig& c, std::vector<std::string>& problems)
 }
 
 }  // namespace
+
+bool parse_port(std::string_view s, std::uint16_t& port) {
+    unsigned v = 0;
+    const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (ec != std::errc() || end != s.data() + s.size() || v == 0 || v > 65535) return false;
+    port = static_cast<std::uint16_t>(v);
+    return true;
+}
 
 std::optional<HostPort> parse_host_port(std::string_view text, std::string& error) {
     HostPort hp;

@@ -116,6 +116,8 @@ struct GatewayConfig {
     const UpstreamOverride* override_for(std::int32_t node_id) const;
 };
 
+// A port number, 1-65535, in decimal and nothing else. False on anything else.
+bool parse_port(std::string_view text, std::uint16_t& port);
 // "host:port" or "[v6-address]:port". Returns nullopt and sets `error` when malformed.
 std::optional<HostPort> parse_host_port(std::string_view text, std::string& error);
 // The http-listen and admin-listen settings: HOST:PORT, or "" / "off" to disable (nullopt).

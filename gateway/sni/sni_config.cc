@@ -1,7 +1,6 @@
 #include "gateway/sni/sni_config.h"
 
 #include <algorithm>
-#include <charconv>
 
 #include <fmt/format.h>
 
@@ -17,14 +16,6 @@ constexpr SniSettingInfo kSettings[] = {
     {"sni-broker-pattern", "the server name of each broker, with {node} for its node id (e.g. broker-{node}.kafka.example.com)"},
     {"tls-listeners", "with --tls-certificate: all (default: the bootstrap and broker listeners serve TLS only) or sni-only (they stay plaintext)"},
 };
-
-bool parse_port_number(std::string_view text, std::uint16_t& out) {
-    unsigned value = 0;
-    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (ec != std::errc() || end != text.data() + text.size() || value < 1 || value > 65535) return false;
-    out = static_cast<std::uint16_t>(value);
-    return true;
-}
 
 // The SNI port must not be one kgate already listens on.
 void check_port_clashes(const GatewayConfig& c, std::uint16_t port, std::vector<std::string>& problems) {
@@ -53,7 +44,7 @@ void apply_sni_setting(GatewayConfig& c, std::string_view name, const std::strin
         else if (auto hp = parse_host_port(value, error)) sni.listen = *hp;
         else problems.push_back(fmt::format("{}: {}", where, error));
     } else if (name == "sni-advertised-port") {
-        if (!parse_port_number(value, sni.advertised_port)) problems.push_back(fmt::format("{}: \"{}\" is not a port (1-65535)", where, value));
+        if (!parse_port(value, sni.advertised_port)) problems.push_back(fmt::format("{}: \"{}\" is not a port (1-65535)", where, value));
     } else if (name == "sni-bootstrap-name") {
         sni.bootstrap_name = value;
     } else if (name == "sni-broker-pattern") {
