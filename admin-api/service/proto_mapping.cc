@@ -136,6 +136,13 @@ void to_proto(const gateway::GatewayStatus& s, bool tls, pb::GetStatusResponse& 
         tls_status.set_handshake_timeout_ms(static_cast<std::uint32_t>(c.tls.handshake_timeout.count()));
     }
     set_sni_status(c.sni, *out.mutable_sni());
+    if (c.plaintext.enabled()) {
+        auto& plaintext = *out.mutable_plaintext();
+        plaintext.set_enabled(true);
+        plaintext.set_listen(c.plaintext.listen->to_string());
+        plaintext.set_advertised_host(c.plaintext.told_host());
+        plaintext.set_port_shift(static_cast<int>(c.plaintext.listen->port) - static_cast<int>(c.listen.port));
+    }
 }
 
 gateway::RouteChange from_proto(const pb::PutRouteRequest& r) {

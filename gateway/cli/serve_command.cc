@@ -11,6 +11,7 @@
 #include "gateway/config/config_loader.h"
 #include "gateway/routing/route_store.h"
 #include "gateway/server/gateway_server.h"
+#include "gateway/plaintext_listeners/plaintext_config.h"
 #include "gateway/sni/sni_config.h"
 #include "gateway/sni/sni_report.h"
 #include "gateway/tls/server_tls_context.h"
@@ -71,6 +72,10 @@ void add_config_options(CLI::App* cmd, gateway::ConfigFlags& f) {
     for (const auto& setting : gateway::sni_settings_known()) {
         cmd->add_option_function<std::string>(std::string("--") + setting.name,
                                               [&f, key = std::string(setting.name)](const std::string& v) { f.sni[key] = v; }, setting.help);
+    }
+    for (const auto& setting : gateway::plaintext_settings_known()) {
+        cmd->add_option_function<std::string>(std::string("--") + setting.name,
+                                              [&f, key = std::string(setting.name)](const std::string& v) { f.plaintext[key] = v; }, setting.help);
     }
     cmd->add_option("--upstream-sasl-mechanism", f.upstream_sasl_mechanism,
                     "SASL mechanism for kgate's own connections to brokers that require it (PLAIN, SCRAM-SHA-256, SCRAM-SHA-512)");
@@ -161,6 +166,10 @@ void add_check_config_command(CLI::App& app) {
             std::cout << ", SNI on " << config.sni.listen->to_string() << " (" << config.sni.bootstrap_name << ", " << config.sni.broker_pattern
                       << ", clients told port " << config.sni.told_port() << ")";
             if (config.sni.tls_listeners == gateway::TlsListeners::sni_only) std::cout << ", bootstrap and broker listeners in plaintext";
+        }
+        if (config.plaintext.enabled()) {
+            std::cout << ", plaintext listeners beside them from " << config.plaintext.listen->to_string() << " (clients told "
+                      << config.plaintext.told_host() << ")";
         }
         std::cout << "\n";
         for (const auto& line : gateway::upstream_tls_lines(config)) std::cout << line << "\n";

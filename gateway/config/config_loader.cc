@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
+#include "gateway/plaintext_listeners/plaintext_config.h"
 #include "gateway/sni/sni_config.h"
 #include "gateway/config/upstream_tls_yaml.h"
 #include "gateway/config/yaml_scalar.h"
@@ -151,7 +152,7 @@ void apply_yaml(GatewayConfig& c, const std::string& file, std::vector<std::stri
         const auto key = kv.first.as<std::string>();
         const std::string where = fmt::format("{}: {}", file, key);
         const YAML::Node& v = kv.second;
-        if (!known.contains(key) && !is_sni_setting(key)) {
+        if (!known.contains(key) && !is_sni_setting(key) && !is_plaintext_setting(key)) {
             problems.push_back(fmt::format("{}: unknown setting \"{}\"", file, key));
             continue;
         }
@@ -159,6 +160,9 @@ void apply_yaml(GatewayConfig& c, const std::string& file, std::vector<std::stri
         if (is_sni_setting(key)) {
             if (v.IsNull()) apply_sni_setting(c, key, "", where, problems);
             else if (scalar(v, where, s, problems)) apply_sni_setting(c, key, s, where, problems);
+        } else if (is_plaintext_setting(key)) {
+            if (v.IsNull()) apply_plaintext_setting(c, key, "", where, problems);
+            else if (scalar(v, where, s, problems)) apply_plaintext_setting(c, key, s, where, problems);
         } else if (key == "upstream") {
             if (v.IsSequence()) {
                 c.upstream.clear();
@@ -324,6 +328,7 @@ GatewayConfig load_config(const ConfigFlags& f, std::vector<std::string>& proble
     if (f.metadata_refresh_ms) c.metadata_refresh = std::chrono::milliseconds(*f.metadata_refresh_ms);
     for (const auto& [name, value] : f.limits) apply_limit(c, name, value, "--" + name, problems);
     for (const auto& [name, value] : f.sni) apply_sni_setting(c, name, value, "--" + name, problems);
+    for (const auto& [name, value] : f.plaintext) apply_plaintext_setting(c, name, value, "--" + name, problems);
     if (f.upstream_sasl_mechanism) c.upstream_sasl.mechanism = *f.upstream_sasl_mechanism;
     if (f.upstream_sasl_username) c.upstream_sasl.username = *f.upstream_sasl_username;
     if (f.upstream_sasl_password_file) c.upstream_sasl.password_file = *f.upstream_sasl_password_file;

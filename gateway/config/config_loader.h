@@ -45,6 +45,8 @@ struct ConfigFlags {
     std::map<std::string, long long> limits;
     // The SNI listener's settings by name (sni-listen, tls-listeners...: gateway/sni/sni_config.h).
     std::map<std::string, std::string> sni;
+    // The plaintext listeners beside TLS ones (plaintext-listen...: gateway/plaintext_listeners/).
+    std::map<std::string, std::string> plaintext;
 };
 
 // Applies the YAML file (if any), then the flags. Every problem found is appended to

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "gateway/routing/host_port.h"
+#include "gateway/plaintext_listeners/plaintext_settings.h"
 #include "gateway/sni/sni_settings.h"
 #include "gateway/upstream_tls/upstream_tls_settings.h"
 
@@ -95,6 +96,7 @@ struct GatewayConfig {
     UpstreamSasl upstream_sasl;
     ClientTls tls;
     SniSettings sni;  // one TLS port for the whole cluster (gateway/sni/)
+    PlaintextListenerSettings plaintext;  // plaintext listeners beside TLS ones (gateway/plaintext_listeners/)
     UpstreamTls upstream_tls;  // how kgate reaches brokers: discovery, and every route without its own
     std::map<std::int32_t, UpstreamTls> route_tls;  // an `overrides` entry's tls, by node id
     // Operator HTTP endpoints (/healthz, /readyz, /routes, /metrics); nullopt: disabled.

@@ -33,6 +33,14 @@ std::optional<std::string> own_listener(const GatewayConfig& config, std::span<c
             return fmt::format("the gateway's own broker port {}", target.port);
         }
     }
+    if (const auto& p = config.plaintext; p.enabled() && reaches(p.listen->host, target.host, p.told_host())) {
+        const int shift = static_cast<int>(p.listen->port) - static_cast<int>(config.listen.port);
+        if (target.port == p.listen->port) return fmt::format("the gateway's plaintext bootstrap listener {}", p.listen->to_string());
+        const int tls_port = static_cast<int>(target.port) - shift;
+        const bool in_range = tls_port >= config.first_broker_port() && tls_port <= config.last_broker_port();
+        const bool a_route_listens = std::any_of(routes.begin(), routes.end(), [&](const BrokerRoute& r) { return r.listen_port == tls_port; });
+        if (in_range || a_route_listens) return fmt::format("the gateway's own plaintext broker port {}", target.port);
+    }
     for (const auto& [name, listener] : {std::pair{"HTTP", &config.http_listen}, std::pair{"admin", &config.admin_listen},
                                          std::pair{"SNI", &config.sni.listen}}) {
         if (*listener && target.port == (*listener)->port && reaches((*listener)->host, target.host, advertised)) {

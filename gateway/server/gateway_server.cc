@@ -36,7 +36,8 @@ std::shared_ptr<const ServerTlsContext> load_client_tls(const GatewayConfig& con
 // `slot` holds the connection's place in the limits until the coroutine ends.
 awaitable<void> serve_connection(tcp::socket socket, [[maybe_unused]] ConnectionSlot slot, ListenerTarget target,
                                  SessionServices& services, Worker& worker, GatewayMetrics& metrics) {
-    const std::string listener = target.sni != nullptr ? std::string("sni") : GatewayMetrics::listener_label(target.bootstrap, target.node_id);
+    std::string listener = target.sni != nullptr ? std::string("sni") : GatewayMetrics::listener_label(target.bootstrap, target.node_id);
+    if (target.plaintext != nullptr) listener.insert(0, "plaintext-");
     metrics.connection_opened(listener);
     TransportStream client(std::move(socket));
     if (worker.tls && target.tls) client.start_server_tls(worker.tls->shared());  // the session's first step is the handshake
@@ -59,6 +60,7 @@ GatewayServer::GatewayServer(GatewayConfig config)
       routing_(config_, RouteStore(config_.state_dir)),
       tls_(load_client_tls(config_)),
       sni_(SniRouter::from(config_.sni)),
+      plaintext_(PlaintextPorts::from(config_)),
       services_{config_, routing_, cluster_, metrics_},
       discovery_(config_, routing_, cluster_, &services_.upstream_tls, &metrics_) {
     limits_.on_release([this] { accept_pause_.wake(); });
@@ -70,7 +72,22 @@ GatewayServer::GatewayServer(GatewayConfig config)
 }
 
 bool GatewayServer::open_broker_listener(std::uint16_t port, std::int32_t node_id, std::string& error) {
-    return open_listener(port, ListenerTarget{false, node_id, main_listeners_tls()}, error);
+    if (!open_listener(port, ListenerTarget{false, node_id, main_listeners_tls()}, error)) return false;
+    if (open_plaintext_twin(port, node_id, error)) return true;
+    close_broker_listener(port);  // a broker served on one of its two listeners only would be a trap: routing picks another port
+    return false;
+}
+
+bool GatewayServer::open_plaintext_twin(std::uint16_t tls_port, std::int32_t node_id, std::string& error) {
+    if (!plaintext_) return true;
+    const auto where = plaintext_->listen_for(tls_port);
+    if (!where) {
+        error = fmt::format("port {} shifted by {} for its plaintext listener leaves 1-65535", tls_port, plaintext_->shift());
+        return false;
+    }
+    if (open_listener_at(*where, ListenerTarget{false, node_id, false, nullptr, &*plaintext_}, error)) return true;
+    error = "its plaintext listener: " + error;
+    return false;
 }
 
 bool GatewayServer::main_listeners_tls() const {
@@ -106,7 +123,7 @@ bool GatewayServer::open_listener_at(const HostPort& where, ListenerTarget targe
     std::lock_guard lock(listeners_mutex_);
     tcp::acceptor& stored = listeners_.emplace_back(Listener{std::move(acceptor), port}).acceptor;
     asio::co_spawn(control_, accept_loop(stored, target), asio::detached);
-    const char* tls = target.tls ? " (TLS)" : "";
+    const char* tls = target.tls ? " (TLS)" : target.plaintext != nullptr ? " (plaintext, beside TLS)" : "";
     if (target.sni != nullptr) log_sni_listener(*target.sni);
     else if (target.bootstrap) spdlog::info("bootstrap listener on {}{}", where.to_string(), tls);
     else spdlog::info("broker {} listener on {}{}", target.node_id, where.to_string(), tls);
@@ -114,14 +131,15 @@ bool GatewayServer::open_listener_at(const HostPort& where, ListenerTarget targe
 }
 
 void GatewayServer::close_broker_listener(std::uint16_t port) {
+    const auto twin = plaintext_ ? plaintext_->port_for(port) : std::nullopt;
     std::lock_guard lock(listeners_mutex_);
     for (auto& l : listeners_) {
-        if (l.port != port) continue;
+        if (l.port != port && l.port != twin) continue;
         // On the control loop, which owns the acceptor and its pending accept.
-        asio::post(control_, [&acceptor = l.acceptor, port] {
+        asio::post(control_, [&acceptor = l.acceptor, closed = l.port] {
             error_code ignored;
             acceptor.close(ignored);
-            spdlog::info("listener on port {} closed", port);
+            spdlog::info("listener on port {} closed", closed);
         });
     }
 }
@@ -157,6 +175,9 @@ bool GatewayServer::open_listeners() {
     const char* failed = nullptr;
     if (!open_listener(config_.listen.port, ListenerTarget{true, -1, main_listeners_tls()}, error)) failed = "bootstrap";
     else if (sni_ && !open_listener_at(sni_->listen(), ListenerTarget{true, -1, true, sni_.get()}, error)) failed = "SNI";
+    else if (plaintext_ && !open_listener_at(plaintext_->bootstrap(), ListenerTarget{true, -1, false, nullptr, &*plaintext_}, error)) {
+        failed = "plaintext bootstrap";
+    }
     if (failed != nullptr) {
         spdlog::critical("cannot open the {} listener: {}", failed, error);
         exit_status_ = 1;

@@ -13,6 +13,7 @@
 #include "gateway/metrics/gateway_metrics.h"
 #include "gateway/net/asio.h"
 #include "gateway/routing/routing_table.h"
+#include "gateway/plaintext_listeners/plaintext_ports.h"
 #include "gateway/server/worker_pool.h"
 #include "gateway/session/session_services.h"
 #include "gateway/sni/sni_router.h"
@@ -63,6 +64,8 @@ private:
 
     bool open_listener(std::uint16_t port, ListenerTarget target, std::string& error);  // on listen's host
     bool open_listener_at(const HostPort& where, ListenerTarget target, std::string& error);
+    // A broker's plaintext listener beside its TLS one at `tls_port`, when plaintext-listen is set.
+    bool open_plaintext_twin(std::uint16_t tls_port, std::int32_t node_id, std::string& error);
     // Whether the bootstrap and broker listeners serve TLS (tls-listeners).
     bool main_listeners_tls() const;
     awaitable<void> accept_loop(tcp::acceptor& acceptor, ListenerTarget target);
@@ -89,6 +92,8 @@ private:
     Published<ServerTlsContext> tls_;
     // The SNI listener's names and port (null when off); its sessions hold a pointer to it.
     std::shared_ptr<const SniRouter> sni_;
+    // The plaintext listeners beside TLS ones (nullopt when off); their sessions hold a pointer to it.
+    const std::optional<PlaintextPorts> plaintext_;
     SessionServices services_;
     ClusterDiscovery discovery_;
     asio::cancellation_signal stop_discovery_;

@@ -80,7 +80,7 @@ ClientSession::ClientSession(TransportStream client, ListenerTarget target, Sess
       upstream_(tcp::socket(client_.get_executor())),
       target_(target),
       services_(services),
-      mapper_(services.routing, target.sni),
+      mapper_(services.routing, target.sni, target.plaintext),
       cluster_(services.cluster),
       id_(services.next_session_id.fetch_add(1)),
       peer_(describe(client_.socket())),

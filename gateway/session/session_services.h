@@ -31,6 +31,7 @@ struct SessionServices {
 };
 
 class SniRouter;
+class PlaintextPorts;
 
 // Which listener a client came in on.
 struct ListenerTarget {
@@ -39,6 +40,9 @@ struct ListenerTarget {
     bool tls = false;           // it serves TLS
     // The SNI listener: the handshake's server name sets bootstrap and node_id (gateway/sni/).
     const SniRouter* sni = nullptr;
+    // A plaintext listener beside TLS ones: its clients are told the plaintext ports
+    // (gateway/plaintext_listeners/).
+    const PlaintextPorts* plaintext = nullptr;
 };
 
 }  // namespace kgate::gateway

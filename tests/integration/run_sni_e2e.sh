@@ -5,14 +5,16 @@
 # clients by a preloaded getaddrinfo (tests/tools/loopback_names): no DNS, hosts file or root.
 # kgate A serves plaintext port-per-broker listeners and the SNI port (tls-listeners sni-only),
 # with a static route for node 2147483647 (KoP's largest hashed id) to mock broker 1; kgate B
-# serves TLS port-per-broker listeners and SNI with advertised port 443 (a load balancer's).
+# serves TLS port-per-broker listeners, SNI with advertised port 443 (a load balancer's) and
+# plaintext port-per-broker listeners beside them (plaintext-listen): all three at once.
 #   a. Metadata through the SNI port names only broker-N.kafka.test at the SNI port;
 #   b. kcat produces and consumes through SNI (CA and host name verified): nothing lost;
 #   c. the same kgate serves plaintext at once: produce and consume, port-per-broker addresses;
 #   d. an unknown name and no SNI are refused (unrecognized_name), logged and counted;
 #   e. the long name broker-2147483647.kafka.test reaches its broker; after a certificate reload
 #      (SIGHUP) the SNI port still routes and refuses;
-#   f. kgate B: TLS port-per-broker beside SNI, SNI advertising port 443;
+#   f. kgate B: TLS port-per-broker, SNI advertising port 443 and plaintext port-per-broker, at
+#      once: each lists its own addresses, produce and consume through each;
 #   g. check-config and GetStatus: the SNI listener shown, an uncovering certificate warned about;
 #   h. confluent-kafka (the project's virtual environment) produces and consumes through SNI;
 #   kgate stops on SIGTERM with status 0.
@@ -43,9 +45,11 @@ trap 'exit 130' INT TERM
 start_mock_cluster "$mock_cluster" "$run" "$PROCESS_LIMIT_S" orders:3
 mock_broker_1=$(tr ',' '\n' <<<"$mock_brokers" | head -n 1)
 
-base=$(pick_ports 16) || die "cannot find free ports"
+base=$(pick_ports 22) || die "cannot find free ports"
 plain=127.0.0.1:$base sni_port=$((base + 5)) metrics=127.0.0.1:$((base + 6)) admin=127.0.0.1:$((base + 7))
 b_tls=127.0.0.1:$((base + 8)) b_sni_port=$((base + 13)) b_metrics=127.0.0.1:$((base + 14))
+# kgate B's plaintext listeners: bootstrap 8 ports above its TLS one, so brokers at base+17..20.
+b_plain=127.0.0.1:$((base + 16)) b_admin=127.0.0.1:$((base + 21))
 names=(--sni-bootstrap-name kafka.test --sni-broker-pattern 'broker-{node}.kafka.test')
 cat >"$run/a.yaml" <<YAML
 overrides:
@@ -60,14 +64,14 @@ timeout --foreground -s KILL "$PROCESS_LIMIT_S" "$kgate" serve --config "$run/a.
   --sni-listen "127.0.0.1:$sni_port" "${names[@]}" >"$run/kgate.log" 2>&1 &
 kgate_pid=$!
 timeout --foreground -s KILL "$PROCESS_LIMIT_S" "$kgate" serve --upstream "$mock_brokers" --listen "$b_tls" \
-  --broker-ports "$((base + 9))-$((base + 12))" --state-dir "$run/state-b" --http-listen "$b_metrics" --admin-listen off \
-  --tls-certificate "$certs/server.pem" --tls-key "$certs/server.key" \
+  --broker-ports "$((base + 9))-$((base + 12))" --state-dir "$run/state-b" --http-listen "$b_metrics" --admin-listen "$b_admin" \
+  --tls-certificate "$certs/server.pem" --tls-key "$certs/server.key" --plaintext-listen "$b_plain" \
   --sni-listen "127.0.0.1:$b_sni_port" --sni-advertised-port 443 "${names[@]}" >"$run/b.log" 2>&1 &
 b_pid=$!
 bg_pids+=("$b_pid")
 wait_until "$READY_WAIT_S" "$kgate_pid" "kgate A" ready "$metrics"
 wait_until "$READY_WAIT_S" "$b_pid" "kgate B" ready "$b_metrics"
-echo "sni_e2e: mock brokers $mock_brokers; kgate A plaintext on $plain and SNI on $sni_port; kgate B TLS on $b_tls and SNI on $b_sni_port (told 443)"
+echo "sni_e2e: mock brokers $mock_brokers; kgate A plaintext on $plain and SNI on $sni_port; kgate B TLS on $b_tls, SNI on $b_sni_port (told 443) and plaintext on $b_plain"
 
 # Clients over TLS with the CA; librdkafka checks the host name (ssl.endpoint.identification.algorithm https).
 tls=(-X security.protocol=ssl -X "ssl.ca.location=$certs/ca.pem" -X ssl.endpoint.identification.algorithm=https)
@@ -168,7 +172,26 @@ through tls "$b_tls" "$out" -X security.protocol=ssl -X "ssl.ca.location=$certs/
 listed=$(brokers_listed "$b_tls" "$run/f2.kcat" -X security.protocol=ssl -X "ssl.ca.location=$certs/ca.pem")
 expect "kcat -L through kgate B's TLS bootstrap $b_tls lists port-per-broker addresses: $(tr '\n' ' ' <<<"$listed")" \
   '[[ $(grep -c "^127.0.0.1:" <<<"$listed") -eq 3 ]]'
-report "f. TLS port-per-broker and SNI side by side; the advertised SNI port may differ from the listening one" "$status" "$t" "$out"
+listed=$(brokers_listed "$b_plain" "$run/f3.kcat")
+expected_plain=$(printf '127.0.0.1:%s\n' $((base + 17)) $((base + 18)) $((base + 19)))
+expect "kcat -L through kgate B's plaintext bootstrap $b_plain lists the plaintext twins: $(tr '\n' ' ' <<<"$listed")" \
+  '[[ $listed == "$expected_plain" ]]'
+through plainb "$b_plain" "$out" || status=1
+plaintext_series='kgate_client_connections{listener="plaintext-bootstrap"}'
+expect "kgate B counts connections on its plaintext listeners apart ($plaintext_series)" \
+  '[[ -n $(metric "$b_metrics" "$plaintext_series") ]]'
+# A broker moved to another TLS port (PutRoute) moves its plaintext twin with it.
+moved=$(timeout 20 "$grpcurl" -plaintext -max-time 15 -d "{\"node_id\": 1, \"listen_port\": $((base + 12))}" "$b_admin" \
+  kgate.admin.v1.GatewayAdmin/PutRoute 2>&1 || true)
+listed=$(brokers_listed "$b_plain" "$run/f4.kcat")
+expect "after PutRoute moved broker 1 to TLS port $((base + 12)), the plaintext bootstrap lists $(tr '\n' ' ' <<<"$listed")" \
+  '[[ $listed == *"127.0.0.1:$((base + 20))"* && $listed != *"127.0.0.1:$((base + 17))"* ]] || { echo "$moved"; false; }'
+expect "broker 1's old plaintext port $((base + 17)) is closed" '! (exec 3<>"/dev/tcp/127.0.0.1/$((base + 17))") 2>/dev/null'
+through plainm "$b_plain" "$out" || status=1
+got=$(timeout 20 "$grpcurl" -plaintext -max-time 15 -d '{}' "$b_admin" kgate.admin.v1.GatewayAdmin/GetStatus 2>&1 || true)
+expect "kgate B's GetStatus shows its plaintext listeners ($(tr -d '\n ' <<<"$got" | grep -o '"plaintext":{[^}]*}' | cut -c1-200))" \
+  'python3 -c "import json,sys; s=json.loads(sys.argv[1])[\"plaintext\"]; sys.exit(0 if s[\"listen\"] == \"$b_plain\" and s[\"port_shift\"] == 8 else 1)" "$got"'
+report "f. TLS port-per-broker, SNI and plaintext port-per-broker from one kgate; the advertised SNI port may differ from the listening one" "$status" "$t" "$out"
 
 # ---- g. check-config and GetStatus ----
 t=$(date +%s) status=0 out=$run/g.out

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include "gateway/config/mentions.h"
 #include "gateway/config/config_loader.h"
 #include "gateway/config/loopback_gateway.h"
 
@@ -16,13 +17,6 @@
 
 namespace kgate::gateway {
 namespace {
-
-bool mentions(const std::vector<std::string>& problems, const std::string& text) {
-    for (const auto& p : problems) {
-        if (p.find(text) != std::string::npos) return true;
-    }
-    return false;
-}
 
 // Each of `expected` is named by one of `problems`, and there are no others.
 void expect_problems(const std::vector<std::string>& problems, std::initializer_list<std::string> expected) {

@@ -8,6 +8,7 @@
 
 #include <gtest/gtest.h>
 
+#include "gateway/config/mentions.h"
 #include "gateway/config/config_loader.h"
 #include "gateway/tls/test_certs.h"
 
@@ -27,10 +28,6 @@ GatewayConfig loaded(const std::string& yaml, std::vector<std::string>& problems
     ConfigFlags flags;
     flags.config_file = test::scratch_file("kgate.yaml", "upstream: [127.0.0.1:29092]\n" + yaml);
     return load_config(flags, problems);
-}
-
-bool mentions(const std::vector<std::string>& problems, const std::string& text) {
-    return std::any_of(problems.begin(), problems.end(), [&](const std::string& p) { return p.find(text) != std::string::npos; });
 }
 
 TEST(UpstreamTlsYaml, ABooleanTurnsTlsOnOrOff) {

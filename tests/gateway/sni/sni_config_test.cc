@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include "gateway/config/mentions.h"
 #include "gateway/config/config_loader.h"
 #include "gateway/routing/own_address.h"
 
@@ -19,10 +20,6 @@ ConfigFlags tls_flags() {
     f.tls_certificate = "chain.pem";
     f.tls_key = "key.pem";
     return f;
-}
-
-bool mentions(const std::vector<std::string>& problems, std::string_view text) {
-    return std::any_of(problems.begin(), problems.end(), [&](const std::string& p) { return p.find(text) != std::string::npos; });
 }
 
 TEST(SniConfig, FlagsSetTheListenerItsNamesAndPorts) {

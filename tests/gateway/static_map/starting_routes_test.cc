@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include "gateway/config/mentions.h"
 #include "gateway/config/loopback_gateway.h"
 
 namespace kgate::gateway {
@@ -23,10 +24,6 @@ BrokerRoute saved(std::int32_t node, HostPort advertised, std::uint16_t port) {
 
 const BrokerRoute& route_of(const StartingRoutes& s, std::int32_t node) {
     return *std::find_if(s.routes.begin(), s.routes.end(), [&](const BrokerRoute& r) { return r.node_id == node; });
-}
-
-bool mentions(const std::vector<std::string>& lines, const std::string& text) {
-    return std::any_of(lines.begin(), lines.end(), [&](const std::string& l) { return l.find(text) != std::string::npos; });
 }
 
 TEST(StartingRoutes, OverridesWithUpstreamAndListenPortAreRoutesBeforeDiscovery) {

@@ -1,0 +1,29 @@
+#include "gateway/plaintext_listeners/plaintext_ports.h"
+
+namespace kgate::gateway {
+
+std::optional<PlaintextPorts> PlaintextPorts::from(const GatewayConfig& config) {
+    const auto& p = config.plaintext;
+    if (!p.enabled()) return std::nullopt;
+    return PlaintextPorts(*p.listen, p.told_host(), static_cast<int>(p.listen->port) - static_cast<int>(config.listen.port));
+}
+
+std::optional<std::uint16_t> PlaintextPorts::port_for(std::uint16_t tls_port) const {
+    const int port = static_cast<int>(tls_port) + shift_;
+    if (port < 1 || port > 65535) return std::nullopt;
+    return static_cast<std::uint16_t>(port);
+}
+
+std::optional<HostPort> PlaintextPorts::listen_for(std::uint16_t tls_port) const {
+    const auto port = port_for(tls_port);
+    if (!port) return std::nullopt;
+    return HostPort{bootstrap_.host, *port};
+}
+
+std::optional<HostPort> PlaintextPorts::told_for(std::uint16_t tls_port) const {
+    const auto port = port_for(tls_port);
+    if (!port) return std::nullopt;
+    return HostPort{told_host_, *port};
+}
+
+}  // namespace kgate::gateway
