@@ -1,5 +1,6 @@
 #include "gateway/sni/sni_handshake.h"
 
+#include <optional>
 #include <string>
 
 #include <fmt/format.h>
@@ -9,15 +10,6 @@
 
 namespace kgate::gateway {
 namespace {
-
-// What the callback decides for one SNI connection, read once the handshake is over.
-struct PendingSni {
-    const SniRouter* router = nullptr;
-    const RoutingTable* routing = nullptr;
-    bool decided = false;
-    SniChoice choice;
-    std::string asked;  // the server name, for the log
-};
 
 int pending_index() {
     static const int index = SSL_get_ex_new_index(0, nullptr, nullptr, nullptr, nullptr);
@@ -38,7 +30,7 @@ std::string printable(const char* name) {
 
 // OpenSSL calls it for every ClientHello, with a server name or without one.
 int on_server_name(SSL* ssl, int* alert, void* /*arg*/) {
-    auto* pending = static_cast<PendingSni*>(SSL_get_ex_data(ssl, pending_index()));
+    auto* pending = static_cast<SniDecision*>(SSL_get_ex_data(ssl, pending_index()));
     if (pending == nullptr) return SSL_TLSEXT_ERR_NOACK;  // not the SNI listener: as without a callback
     const char* name = SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name);
     pending->asked = printable(name);
@@ -49,7 +41,7 @@ int on_server_name(SSL* ssl, int* alert, void* /*arg*/) {
     return SSL_TLSEXT_ERR_ALERT_FATAL;
 }
 
-std::string refusal_reason(const PendingSni& p) {
+std::string refusal_reason(const SniDecision& p) {
     switch (p.choice.refusal) {
         case SniRefusal::no_sni: return "the ClientHello names no server (SNI), which the SNI listener needs";
         case SniRefusal::unknown_broker:
@@ -63,13 +55,12 @@ std::string refusal_reason(const PendingSni& p) {
 
 awaitable<bool> accept_sni(TransportStream& stream, ListenerTarget& target, SessionServices& services, std::uint64_t connection_id,
                            std::string_view peer) {
-    SSL* ssl = stream.tls().native_handle();
-    PendingSni pending;
+    SniDecision pending;
     pending.router = target.sni;
     pending.routing = &services.routing;
-    SSL_set_ex_data(ssl, pending_index(), &pending);
+    std::optional<SniDecisionScope> scope(std::in_place, stream.tls().native_handle(), pending);
     auto outcome = co_await server_handshake(stream, services.config.tls.handshake_timeout);
-    SSL_set_ex_data(ssl, pending_index(), nullptr);
+    scope.reset();  // the decision is read below, with no callback left pointing at it
     if (pending.decided && pending.choice.refusal != SniRefusal::none) {
         services.metrics.on_sni_refused(pending.choice.refusal);
         outcome = {TlsHandshakeResult::sni_refused, refusal_reason(pending)};
@@ -85,6 +76,10 @@ awaitable<bool> accept_sni(TransportStream& stream, ListenerTarget& target, Sess
 }  // namespace
 
 void install_sni_callback(SSL_CTX* context) { SSL_CTX_set_tlsext_servername_callback(context, on_server_name); }
+
+SniDecisionScope::SniDecisionScope(SSL* ssl, SniDecision& decision) : ssl_(ssl) { SSL_set_ex_data(ssl_, pending_index(), &decision); }
+
+SniDecisionScope::~SniDecisionScope() { SSL_set_ex_data(ssl_, pending_index(), nullptr); }
 
 awaitable<bool> accept_client_connection(TransportStream& stream, ListenerTarget& target, SessionServices& services,
                                          std::uint64_t connection_id, std::string_view peer) {

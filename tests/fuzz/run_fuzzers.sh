@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs each codec fuzzer for SECONDS, seeded from captured frames, one after the other.
+# Runs each codec fuzzer for SECONDS, seeded from captured frames, one after the other; then the
+# SNI listener's ClientHello fuzzer, seeded with the ClientHellos it writes itself.
 # Usage: tests/fuzz/run_fuzzers.sh BUILD_DIR SECONDS CORPUS_SEED_DIR
 # Seeds are files named NNNNN-request-KEY-VERSION.bin / NNNNN-response-KEY-VERSION.bin, each a
 # whole frame with its 4-byte size prefix. Exits non-zero when a fuzzer finds a crash.
@@ -68,12 +69,13 @@ find_fuzzer() {
 }
 
 failed=0
-for kind in request response; do
+# fuzz KIND: runs KIND_fuzzer on $work/KIND-corpus and $work/KIND-seeds.
+fuzz() {
+  local kind=$1 fuzzer log status=0
   fuzzer=$(find_fuzzer "${kind}_fuzzer")
   log="$work/$kind.log"
-  mkdir -p "$artifacts/$kind"
+  mkdir -p "$artifacts/$kind" "$work/$kind-corpus" "$work/$kind-seeds"
   echo "== ${kind}_fuzzer: ${seconds}s"
-  status=0
   # timeout is a backstop in case libFuzzer overruns -max_total_time (a hung input).
   timeout --signal=KILL $((seconds + 120)) "$fuzzer" \
     -max_total_time="$seconds" -rss_limit_mb=2048 -max_len=65536 -timeout=10 \
@@ -87,7 +89,10 @@ for kind in request response; do
     grep -E '^#[0-9]+[[:space:]]+DONE|^Done [0-9]+ runs|^stat::(number_of_executed_units|peak_rss_mb|new_units_added)' "$log" || true
     echo "corpus: $(find "$work/$kind-corpus" -type f | wc -l) new inputs"
   fi
-done
+}
+fuzz request
+fuzz response
+KGATE_TLS_FUZZ_SEEDS="$work/tls_hello-seeds" fuzz tls_hello
 
 if (( failed )); then
   echo "fuzzing found a problem" >&2
