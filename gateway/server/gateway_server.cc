@@ -1,5 +1,6 @@
 #include "gateway/server/gateway_server.h"
 
+#include <algorithm>
 #include <csignal>
 #include <functional>
 #include <utility>
@@ -104,6 +105,15 @@ bool GatewayServer::open_listener_at(const HostPort& where, ListenerTarget targe
         error = "shutting down";
         return false;
     }
+    {
+        // Listeners are closed by port: two of kgate's on one port (on different hosts, which
+        // the system allows) would be closed together.
+        std::lock_guard lock(listeners_mutex_);
+        if (std::any_of(listeners_.begin(), listeners_.end(), [&](const Listener& l) { return l.port == port && !l.closed; })) {
+            error = fmt::format("port {} is already one of kgate's own listeners", port);
+            return false;
+        }
+    }
     error_code ec;
     tcp::acceptor acceptor(control_);
     const auto address = asio::ip::make_address(where.host, ec);
@@ -134,7 +144,8 @@ void GatewayServer::close_broker_listener(std::uint16_t port) {
     const auto twin = plaintext_ ? plaintext_->port_for(port) : std::nullopt;
     std::lock_guard lock(listeners_mutex_);
     for (auto& l : listeners_) {
-        if (l.port != port && l.port != twin) continue;
+        if (l.closed || (l.port != port && l.port != twin)) continue;
+        l.closed = true;
         // On the control loop, which owns the acceptor and its pending accept.
         asio::post(control_, [&acceptor = l.acceptor, closed = l.port] {
             error_code ignored;

@@ -56,6 +56,7 @@ private:
     struct Listener {
         tcp::acceptor acceptor;
         std::uint16_t port = 0;
+        bool closed = false;  // close_broker_listener was called for it
     };
     // Drains the sessions forwarding to `node_id` when its upstream address moved.
     void drain_moved_upstream(const BrokerRoute& before, const ControlResult<BrokerRoute>& after);

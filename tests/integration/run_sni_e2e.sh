@@ -188,6 +188,11 @@ expect "after PutRoute moved broker 1 to TLS port $((base + 12)), the plaintext 
   '[[ $listed == *"127.0.0.1:$((base + 20))"* && $listed != *"127.0.0.1:$((base + 17))"* ]] || { echo "$moved"; false; }'
 expect "broker 1's old plaintext port $((base + 17)) is closed" '! (exec 3<>"/dev/tcp/127.0.0.1/$((base + 17))") 2>/dev/null'
 through plainm "$b_plain" "$out" || status=1
+# Listeners are closed by port, so no route may take the port of another of kgate's listeners.
+onto_sni=$(timeout 20 "$grpcurl" -plaintext -max-time 15 -d "{\"node_id\": 2, \"listen_port\": $b_sni_port}" "$b_admin" \
+  kgate.admin.v1.GatewayAdmin/PutRoute 2>&1 || true)
+expect "PutRoute moving broker 2 onto the SNI port is refused ($(grep -o 'port [0-9]* is already[^"]*' <<<"$onto_sni" | head -n 1))" \
+  'grep -q "is already one of kgate.s own listeners" <<<"$onto_sni"'
 got=$(timeout 20 "$grpcurl" -plaintext -max-time 15 -d '{}' "$b_admin" kgate.admin.v1.GatewayAdmin/GetStatus 2>&1 || true)
 expect "kgate B's GetStatus shows its plaintext listeners ($(tr -d '\n ' <<<"$got" | grep -o '"plaintext":{[^}]*}' | cut -c1-200))" \
   'python3 -c "import json,sys; s=json.loads(sys.argv[1])[\"plaintext\"]; sys.exit(0 if s[\"listen\"] == \"$b_plain\" and s[\"port_shift\"] == 8 else 1)" "$got"'
