@@ -10,7 +10,8 @@
 #      stalls until the handshake timeout) each close only their own connection while an honest
 #      TLS client keeps working (tls_clients.py);
 #   d. SIGHUP with a new certificate: a new connection is served it (openssl s_client's serial),
-#      a connection opened before keeps working; a reload with a mismatched key keeps the
+#      a connection opened before keeps working, a stream produced across the reload loses and
+#      duplicates nothing; a reload with a mismatched key keeps the
 #      certificate serving and says why, in the log and to the admin API's ReloadCertificates;
 #      ReloadCertificates with good files serves them;
 #   e. start-up and check-config refuse a key that does not match and a missing file, naming them;
@@ -28,6 +29,7 @@ readonly READY_WAIT_S=20
 readonly STOP_WAIT_S=15
 readonly HANDSHAKE_MS=1500
 readonly MESSAGES=2000
+readonly STREAMED=600  # produced across a certificate reload
 
 die() {
   echo "tls_e2e: FAILED: $*" >&2
@@ -166,6 +168,12 @@ hold_pid=$!
 bg_pids+=("$hold_pid")
 wait_until 15 "$hold_pid" "held TLS connection" test -s "$run/hold.done.before"
 check "before the reload, serial 1001 served (s_client: $(served_serial))" '[[ $(served_serial) == 1001 ]]'
+# A stream in flight across the reload: STREAMED messages trickle through kcat for about 3 s.
+(for i in $(seq 1 "$STREAMED"); do echo "stream-$i"; if (( i % 20 == 0 )); then sleep 0.1; fi; done) |
+  timeout 60 kcat -P -b "$gateway" -t orders "${tls[@]}" -X linger.ms=5 2>"$run/stream.err" &
+stream_pid=$!
+bg_pids+=("$stream_pid")
+sleep 1
 cp "$pki/chain2.pem" "$pki/live-chain.pem" && cp "$pki/server2.key" "$pki/live.key"
 kill -HUP "$kgate_pid"
 wait_until 10 "$kgate_pid" "SIGHUP reload" grep -q "TLS reloaded" "$run/kgate.log"
@@ -199,8 +207,16 @@ expiry=$(metric "$metrics" "kgate_tls_certificate_expiry_timestamp_seconds{file=
 leaf_end=$(date -d "$(openssl x509 -noout -enddate -in "$pki/chain1.pem" | sed 's/^notAfter=//')" +%s)
 check "kgate_tls_certificate_expiry_timestamp_seconds for $pki/live-chain.pem ${expiry:-missing}, at or before the leaf's notAfter $leaf_end" \
   '[[ -n $expiry ]] && (( $(printf "%.0f" "$expiry") <= leaf_end && $(printf "%.0f" "$expiry") > $(date +%s) + 86400 ))'
+stream_status=0
+wait "$stream_pid" || stream_status=$?
+bg_pids=("$mtls_pid")
+check "the stream produced across the SIGHUP reload finished (kcat status $stream_status$(tail -n 2 "$run/stream.err" | tr '\n' ' '))" \
+  '[[ $stream_status -eq 0 ]]'
 produce_consume d "$gateway" "$run/d.kcat" "${tls[@]}" || status=1
 cat "$run/d.kcat" >>"$d"
+streamed=$(grep -c '^stream-' "$run/d.kcat.consumed" || true)
+check "the stream across the reload: $streamed of $STREAMED read back, $(grep '^stream-' "$run/d.kcat.consumed" | sort | uniq -d | wc -l) twice" \
+  '[[ $streamed -eq $STREAMED && $(grep "^stream-" "$run/d.kcat.consumed" | sort -u | wc -l) -eq $STREAMED ]]'
 report "d. certificates reload on SIGHUP and ReloadCertificates; a failed reload keeps the old one and says why" "$status" "$t" "$d"
 
 # ---- e. start-up and check-config refuse bad files, naming them ----
