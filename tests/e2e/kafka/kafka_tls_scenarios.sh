@@ -32,8 +32,9 @@
 #                                the SNI port is FIRST_PORT+10
 # The runner provides: run, here, kgate, hidden_list, COUNT, the users' passwords, current_kcat,
 # current_kcat_path, sasl_options, sasl_clients, no_summary, try_wrong, report, failures, bg_pids,
-# PROCESS_LIMIT_S, READY_WAIT_S, and kgate_tls_clients.sh's functions. Globals set here: certs, sasl_ssl and mtls (the two
-# kgates' bootstrap addresses), kcat_ca, tls_kgate_pids, the java_refused_* outcomes.
+# PROCESS_LIMIT_S, READY_WAIT_S, and kgate_tls_clients.sh's functions (certs comes from its
+# tls_prepare). Globals set here: sasl_ssl and mtls (the two kgates' bootstrap addresses), kcat_ca,
+# tls_kgate_pids, the java_refused_* outcomes.
 
 # tls_kgate NAME FIRST CLIENT_AUTH UPSTREAMS [EXTRA_YAML]: starts a TLS kgate on FIRST (bootstrap)
 # and FIRST+1..FIRST+4 (brokers); its pid goes into bg_pids and tls_kgate_pids[NAME], its log
