@@ -1,14 +1,18 @@
 # shellcheck shell=bash
-# The TLS half of kafka_sasl_e2e (run_kafka_sasl_e2e.sh sources this): two more kgates with TLS
-# port-per-broker listeners in front of the same SASL cluster, so the brokers start once.
+# The TLS half of kafka_sasl_e2e (run_kafka_sasl_e2e.sh sources this, after kgate_tls_clients.sh):
+# two more kgates with TLS port-per-broker listeners in front of the same SASL cluster, so the
+# brokers start once.
 #   kgate "sasl-ssl"  tls-client-auth none, to the brokers' SASL_PLAINTEXT CLIENT listeners:
-#                     clients speak SASL_SSL, SASL passing through kgate to the brokers
+#                     clients speak SASL_SSL, SASL passing through kgate to the brokers; it
+#                     serves the SNI port too (kafka.test, broker-N.kafka.test, the test's
+#                     wildcard certificate) beside its port-per-broker listeners
 #   kgate "mtls"      tls-client-auth required, to the brokers' PLAINTEXT REPLICATION listeners
 #                     (a plaintext listener that needs no SASL; clients may use any listener):
 #                     clients speak SSL with a client certificate
 # Scenarios (numbered after the runner's):
 #   4. kcat -L over SASL_SSL (SCRAM-SHA-512 and PLAIN) and over SSL with a client certificate:
-#      gateway addresses only, kgate's certificate verified with its host name (127.0.0.1)
+#      gateway addresses only, kgate's certificate verified with its host name (127.0.0.1);
+#      through the SNI port over SASL_SSL (both mechanisms): broker-N.kafka.test at that port
 #   5. confluent-kafka over SASL_SSL, SCRAM-SHA-512 (idempotent producer, a group, transactions)
 #      and PLAIN (idempotent producer, a group), nothing lost or duplicated, while wrong passwords
 #      over SASL_SSL get the broker's error; 5b. over SSL with a client certificate, the same as
@@ -19,40 +23,18 @@
 #   7. under tls-client-auth required, Java without a key store is refused (a TLS
 #      authentication error, kgate logs the missing certificate); with a keytool key store
 #      signed by the test CA, the scenarios of 6 over SSL
+#   6s. through the SNI port over SASL_SSL, host names verified: kcat produces and reads back
+#      200 messages with SCRAM-SHA-512 and 200 with PLAIN; Java (versions.sh) with SCRAM-SHA-512
+#      runs the scenarios of 6 (at once with 5-7), told only broker-N.kafka.test at that port
 #   8. both kgates stop on SIGTERM with status 0, no error or critical line
 #
-#   tls_prepare                  before the cluster starts, in the background: certificates
-#                                (KGATE_TLS_TEST_CERTS, ctest's fixture, or made here), the
-#                                keytool stores, the Java builds; tls_prepared waits for them
-#   tls_scenarios FIRST_PORT     the scenarios; the kgates listen on FIRST_PORT..FIRST_PORT+9
+#   tls_scenarios FIRST_PORT     the scenarios; the kgates listen on FIRST_PORT..FIRST_PORT+9,
+#                                the SNI port is FIRST_PORT+10
 # The runner provides: run, here, kgate, hidden_list, COUNT, the users' passwords, current_kcat,
 # current_kcat_path, sasl_options, sasl_clients, no_summary, try_wrong, report, failures, bg_pids,
-# PROCESS_LIMIT_S, READY_WAIT_S, password. Globals set here: certs, sasl_ssl and mtls (the two
-# kgates' bootstrap addresses), kcat_ca, tls_kgate_pids, the java_refused_* outcomes.
-
-readonly TLS_JAVA_COUNT=${KGATE_KAFKA_TLS_JAVA_COUNT:-4000}
-
-tls_prepare() {
-  certs=${KGATE_TLS_TEST_CERTS:-$run/certs}
-  local java_dir=$here/../java
-  # shellcheck source=tests/e2e/java/versions.sh
-  source "$java_dir/versions.sh"
-  (
-    set -e
-    sh "$here/../../tls/make_test_certs.sh" "$certs"
-    KGATE_JAVA_STORE_PASSWORD=$(password) "$java_dir/make_java_stores.sh" "$certs" "$run/stores"
-    for version in "${JAVA_E2E_CLIENT_VERSIONS[@]}"; do
-      "$java_dir/build_java_e2e.sh" "$version" "$run/java-built/kafka-clients-$version"
-    done
-  ) >"$run/tls-prepare.log" 2>&1 &
-  tls_prepare_pid=$!
-  bg_pids+=("$tls_prepare_pid")
-}
-
-tls_prepared() {
-  wait "$tls_prepare_pid" || die "cannot make the test certificates, the Java stores or the Java builds: $(tail -n 5 "$run/tls-prepare.log")"
-  bg_pids=()  # it was the only one
-}
+# PROCESS_LIMIT_S, READY_WAIT_S, and kgate_tls_clients.sh's functions (certs comes from its
+# tls_prepare). Globals set here: sasl_ssl and mtls (the two kgates' bootstrap addresses), kcat_ca,
+# tls_kgate_pids, the java_refused_* outcomes.
 
 # tls_kgate NAME FIRST CLIENT_AUTH UPSTREAMS [EXTRA_YAML]: starts a TLS kgate on FIRST (bootstrap)
 # and FIRST+1..FIRST+4 (brokers); its pid goes into bg_pids and tls_kgate_pids[NAME], its log
@@ -75,27 +57,6 @@ tls_kgate() {
   bg_pids+=("$pid")
   tls_kgate_pids[$name]=$pid
   wait_until "$READY_WAIT_S" "$pid" "kgate $name" grep -qs "ready: 3 brokers" "$run/kgate-$name.log"
-}
-
-# java_over_tls NAME BOOTSTRAP PROPERTIES SCENARIOS OUT [JavaE2e options...]: JavaE2e through
-# kgate with the client settings in PROPERTIES, every release of versions.sh; every line it
-# prints goes to OUT.
-# kafka-clients 2.6.0 (as every release before Kafka's fix for KAFKA-8562) checks the
-# certificate of a SASL_SSL listener it was told by address against the name a reverse lookup of
-# that address gives, as it does against a broker: 127.0.0.1 would become "localhost", which
-# the test certificate does not name. So the client JVM gets a hosts file
-# that names 127.0.0.1 kafka.test, a name the certificate covers, as a deployment's DNS would
-# name its gateway; later releases check the address itself against the certificate's IP SAN.
-java_over_tls() {
-  local name=$1 bootstrap=$2 properties=$3 scenarios=$4 out=$5
-  local port=${bootstrap##*:}
-  shift 5
-  [[ -s $run/java-hosts ]] || echo "127.0.0.1 kafka.test" >"$run/java-hosts"
-  JAVA_E2E_BUILT=$run/java-built JAVA_E2E_JVM_OPTS="-Djdk.net.hosts.file=$run/java-hosts" JAVA_E2E_RUN_LIMIT_S=240 \
-    "$here/../java/run_java_e2e.sh" "$bootstrap" "$((port + 1))-$((port + 4))" "$run/java-$name" \
-    --client-properties "$properties" --scenarios "$scenarios" \
-    --count "$TLS_JAVA_COUNT" --consumers 2 --partitions 12 --replication-factor 3 --timeout-s 120 \
-    --hidden "$hidden_list" "$@" >"$out" 2>&1
 }
 
 # confluent_over_tls BOOTSTRAP NAME OUT [--set KEY=VALUE...]: confluent_e2e.py through the kgate at
@@ -123,13 +84,15 @@ tls_scenarios() {
   local first=$1 n upstreams=()
   sasl_ssl=127.0.0.1:$first mtls=127.0.0.1:$((first + 5))
   kcat_ca=(-X "ssl.ca.location=$certs/ca.pem" -X ssl.endpoint.identification.algorithm=https)
+  sni_settings $((first + 10))
   for ((n = 1; n <= KAFKA_NODES; n++)); do upstreams+=("127.0.0.1:$(kafka_replication_port "$n")"); done
   tls_kgate sasl-ssl "$first" none "" "upstream-sasl:
   mechanism: SCRAM-SHA-512
   username: kgate-admin
-  password-file: $run/upstream-password"
+  password-file: $run/upstream-password
+$sni_yaml"
   tls_kgate mtls $((first + 5)) required "$(IFS=,; echo "${upstreams[*]}")"
-  echo "kafka_sasl_e2e: TLS kgates on $sasl_ssl (SASL_SSL, to the SASL listeners) and $mtls (client certificates required, to the plaintext listeners)"
+  echo "kafka_sasl_e2e: TLS kgates on $sasl_ssl (SASL_SSL, to the SASL listeners; SNI on $sni_bootstrap) and $mtls (client certificates required, to the plaintext listeners)"
   tls_kcat_lists
   tls_java_refusals
   tls_clients_at_once
@@ -146,13 +109,19 @@ tls_kcat_lists() {
     $(sasl_options SASL_SSL SCRAM-SHA-512 alice "$alice_password") "${kcat_ca[@]}" || status=1
   # shellcheck disable=SC2046
   check_kcat_brokers "$run/4.plain.kcat" "$run/4.plain" $(sasl_options SASL_SSL PLAIN bob "$bob_password") "${kcat_ca[@]}" || status=1
+  # shellcheck disable=SC2046
+  PATH=$current_kcat_path sni_kcat_list "$run/4.sni-scram.kcat" "$run/4.sni-scram" \
+    $(sasl_options SASL_SSL SCRAM-SHA-512 alice "$alice_password") "${kcat_ca[@]}" || status=1
+  # shellcheck disable=SC2046
+  sni_kcat_list "$run/4.sni-plain.kcat" "$run/4.sni-plain" $(sasl_options SASL_SSL PLAIN bob "$bob_password") "${kcat_ca[@]}" || status=1
   port=${mtls##*:}
   kcat_gateway=$mtls kcat_first=$((port + 1)) kcat_last=$((port + 4))
   check_kcat_brokers "$run/4.mtls.kcat" "$run/4.mtls" -X security.protocol=SSL "${kcat_ca[@]}" \
     -X "ssl.certificate.location=$certs/client.pem" -X "ssl.key.location=$certs/client.key" || status=1
-  sed -i -E 's/sasl\.password=[^ :]+/sasl.password=(the user'"'"'s)/; s#'"$certs"'/##g' "$run/4.scram" "$run/4.plain" "$run/4.mtls"
-  report "4. kcat -L through kgate's TLS listeners over SASL_SSL (SCRAM-SHA-512, PLAIN) and SSL with a client certificate lists only gateway addresses" \
-    "$status" "$t" "$run/4.scram" "$run/4.plain" "$run/4.mtls"
+  sed -i -E 's/sasl\.password=[^ :]+/sasl.password=(the user'"'"'s)/; s#'"$certs"'/##g' "$run/4.scram" "$run/4.plain" "$run/4.mtls" \
+    "$run/4.sni-scram" "$run/4.sni-plain"
+  report "4. kcat -L through kgate's TLS listeners over SASL_SSL (SCRAM-SHA-512, PLAIN) and SSL with a client certificate lists only gateway addresses; through the SNI port, only broker-N.kafka.test" \
+    "$status" "$t" "$run/4.scram" "$run/4.plain" "$run/4.mtls" "$run/4.sni-scram" "$run/4.sni-plain"
 }
 
 # Java clients refused, before anything else runs: the TLS refusal's handshake must be the one
@@ -193,6 +162,10 @@ tls_clients_at_once() {
   pid[java_sasl_ssl]=$!
   java_over_tls mtls "$mtls" "$run/java-mtls.properties" produce-consume,transactions "$run/7.out" &
   pid[java_mtls]=$!
+  java_over_sni sni "$run/java-sasl-ssl.properties" produce-consume,transactions "$run/6s.java" &
+  pid[java_sni]=$!
+  sni_kcat_rounds >"$run/6s.kcat" &
+  pid[kcat_sni]=$!
   bg_pids+=("${pid[@]}")
 
   : >"$run/5.wrong"
@@ -213,7 +186,7 @@ tls_clients_at_once() {
   fi
 
   declare -A failed=()
-  for name in scram plain ssl java_sasl_ssl java_mtls; do
+  for name in scram plain ssl java_sasl_ssl java_mtls java_sni kcat_sni; do
     failed[$name]=0
     wait "${pid[$name]}" || failed[$name]=1
   done
@@ -227,6 +200,20 @@ tls_clients_at_once() {
     $((java_refused_sasl | failed[java_sasl_ssl])) "$t" "$run/6.wrong" "$run/6.out"
   report "7. Java kafka-clients under tls-client-auth required: refused without a key store; with a keytool key store, produce, a group, transactions over SSL" \
     $((java_refused_tls | failed[java_mtls])) "$t" "$run/7.refused" "$run/7.out"
+  report "6s. through the SNI port over SASL_SSL (host names verified): kcat produces and reads back with SCRAM-SHA-512 and PLAIN; Java kafka-clients ${JAVA_E2E_CLIENT_VERSIONS[*]} with SCRAM-SHA-512: produce, a group, transactions, told only broker-N.kafka.test" \
+    $((failed[java_sni] | failed[kcat_sni])) "$t" "$run/6s.kcat" "$run/6s.java"
+}
+
+# sni_kcat_rounds: kcat_round through the SNI port over SASL_SSL, SCRAM-SHA-512 on librdkafka
+# 2.16 and PLAIN on Debian's kcat; their lines on stdout.
+sni_kcat_rounds() {
+  local status=0
+  # shellcheck disable=SC2046  # sasl_options prints the -X options, one word each
+  PATH=$current_kcat_path sni_named kcat_round sni-scram "$sni_bootstrap" \
+    $(sasl_options SASL_SSL SCRAM-SHA-512 alice "$alice_password") "${kcat_ca[@]}" || status=1
+  # shellcheck disable=SC2046
+  sni_named kcat_round sni-plain "$sni_bootstrap" $(sasl_options SASL_SSL PLAIN bob "$bob_password") "${kcat_ca[@]}" || status=1
+  return "$status"
 }
 
 # ---- 8. both stop cleanly ----

@@ -13,7 +13,8 @@
 #      the honest clients lose nothing, kgate logs no error
 # Then the same over TLS (kafka_tls_scenarios.sh): two more kgates with TLS listeners, kcat,
 # confluent-kafka and Java clients over SASL_SSL, Java over SSL with client certificates
-# required (refused without one), transactions included.
+# required (refused without one), transactions included; and through the SNI port of the first
+# of them, kcat and Java over SASL_SSL.
 # Then kgate must stop on SIGTERM with status 0 and no critical line.
 #
 #   run_kafka_sasl_e2e.sh KGATE WORKDIR
@@ -73,6 +74,8 @@ source "$here/behind_kgate.sh"
 trap 'kafka_e2e_cleanup kafka_sasl_e2e' EXIT
 kafka_libs_or_die
 trap 'exit 130' INT TERM
+# shellcheck source=tests/e2e/kafka/kgate_tls_clients.sh
+source "$here/kgate_tls_clients.sh"
 # shellcheck source=tests/e2e/kafka/kafka_tls_scenarios.sh
 source "$here/kafka_tls_scenarios.sh"
 # Certificates, keytool stores and the Java builds while the cluster starts.
@@ -85,8 +88,8 @@ current_kcat=$(current_librdkafka_kcat "$run/client") || die "cannot run kcat on
 current_kcat_path="$(dirname "$current_kcat"):$PATH"
 
 # ---- ports: 9 for the brokers, the gateway's bootstrap and 4 broker listeners, then 10 for
-# the TLS kgates ----
-base=$(pick_ports 24) || die "cannot find free ports"
+# the TLS kgates and one for the SNI port ----
+base=$(pick_ports 25) || die "cannot find free ports"
 gateway=127.0.0.1:$((base + 9))
 gateway_first=$((base + 10))
 gateway_last=$((base + 13))

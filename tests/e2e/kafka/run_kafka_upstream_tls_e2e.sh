@@ -3,13 +3,18 @@
 # CLIENT listener is SSL with a PEM keystore (cluster.sh KAFKA_TLS_KEYSTORE) whose certificate,
 # from tests/tls/make_test_certs.sh's CA, names *.kgate-e2e.invalid (what the brokers
 # advertise) and 127.0.0.1 (the bootstrap servers kgate dials). Two gateways in front of it:
-# one serving clients in plaintext, one serving them over TLS (tls-certificate).
+# one serving clients in plaintext, one serving them over TLS (tls-certificate) on its
+# port-per-broker listeners and on an SNI port (kafka.test, broker-N.kafka.test, the test's
+# wildcard certificate; kgate_tls_clients.sh).
 #   1. both discover over TLS (upstream-tls with the CA; node 1 by its own overrides entry with
-#      a server-name); kcat -L through each lists gateway addresses only; ListRoutes shows the
-#      TLS state of every route
-#   2. kcat produces and consumes through both; confluent-kafka (librdkafka) produces
-#      idempotently and reads back with a 2-member group through both: nothing lost or
-#      duplicated
+#      a server-name); kcat -L through each lists gateway addresses only, through the SNI port
+#      broker-N.kafka.test at that port; ListRoutes shows the TLS state of every route
+#   2. kcat produces and consumes through both and through the SNI port; confluent-kafka
+#      (librdkafka) produces idempotently and reads back with a 2-member group through both:
+#      nothing lost or duplicated
+#   2j. Java kafka-clients (tests/e2e/java/versions.sh) over SSL with a keytool trust store,
+#      host names verified, through the TLS port-per-broker listeners and through the SNI port:
+#      idempotent produce, a 2-member group, exact counts (at once with 2's clients)
 #   3. live through the admin API: node 2 gets a CA that did not sign its certificate and node 3
 #      a server name its certificate does not hold; a client on their listeners is refused as by
 #      an unreachable broker, kgate logs each reason and counts it
@@ -20,8 +25,8 @@
 #   run_kafka_upstream_tls_e2e.sh KGATE GRPCURL WORKDIR
 #
 # Needs the broker jars as kafka_e2e does (it FAILS without them), openssl for the certificates
-# (or KGATE_TLS_TEST_CERTS, the ctest fixture's). Logs stay in a run directory under WORKDIR
-# when anything fails or KGATE_E2E_KEEP=1.
+# (or KGATE_TLS_TEST_CERTS, the ctest fixture's), the Java clients as java_kafka_e2e does and
+# keytool. Logs stay in a run directory under WORKDIR when anything fails or KGATE_E2E_KEEP=1.
 set -euo pipefail
 
 [[ $# -eq 3 ]] || { echo "usage: $0 KGATE GRPCURL WORKDIR" >&2; exit 2; }
@@ -35,7 +40,7 @@ die() { echo "kafka_upstream_tls_e2e: FAILED: $*" >&2; exit 1; }
 
 # require_tools, alive, stop_process, wait_until, pick_ports, report; then the cluster functions.
 source "$here/../../integration/process_helpers.sh"
-require_tools "$kgate" "$grpcurl" -- java kcat python3 timeout openssl curl
+require_tools "$kgate" "$grpcurl" -- java keytool mvn kcat python3 timeout openssl curl
 [[ -x $KGATE_PYTHON ]] || die "no Python virtual environment at $KGATE_VENV (scripts/setup makes it)"
 mkdir -p "$workdir"
 run=$(mktemp -d "$workdir/run.XXXXXX")
@@ -55,8 +60,11 @@ source "$here/behind_kgate.sh"
 trap 'kafka_e2e_cleanup kafka_upstream_tls_e2e' EXIT
 kafka_libs_or_die
 trap 'exit 130' INT TERM
+# shellcheck source=tests/e2e/kafka/kgate_tls_clients.sh
+source "$here/kgate_tls_clients.sh"
+tls_prepare  # the keytool stores and the Java builds while the cluster starts
 
-# ---- ports: 9 for the brokers; per gateway a bootstrap, 4 broker listeners, admin, http ----
+# ---- ports: 9 for the brokers; per gateway a bootstrap, 4 broker listeners, admin, http; SNI ----
 base=$(pick_ports 23) || die "cannot find free ports"
 gateway=127.0.0.1:$((base + 9))
 gateway_first=$((base + 10))
@@ -66,11 +74,13 @@ http=127.0.0.1:$((base + 15))
 tls_gateway=127.0.0.1:$((base + 16))
 tls_first=$((base + 17))
 tls_last=$((base + 20))
+sni_settings $((base + 21))
 
 t=$(date +%s)
 kafka_cluster_init "$run/kafka" "$base" "$kafka_libs"
 kafka_cluster_start "$CLUSTER_WAIT_S"
 echo "kafka_upstream_tls_e2e: cluster with a TLS CLIENT listener formatted and up in $(elapsed_since "$t") s"
+tls_prepared
 kafka_hidden_addresses
 
 # upstream_tls_config FILE GATEWAY FIRST LAST HTTP: kgate's configuration reaching the brokers
@@ -88,6 +98,7 @@ sed -i "s|^state-dir: .*|state-dir: $run/kgate-tls-state|" "$run/kgate-tls.yaml"
   echo "admin-listen: off"
   echo "tls-certificate: $certs/server.pem"
   echo "tls-key: $certs/server.key"
+  echo "$sni_yaml"
 } >>"$run/kgate-tls.yaml"
 timeout --foreground -s KILL "$PROCESS_LIMIT_S" "$kgate" check-config --config "$run/kgate.yaml" >"$run/check-config.out" 2>&1 ||
   die "check-config refused the configuration: $(cat "$run/check-config.out")"
@@ -98,7 +109,7 @@ tls_kgate_pid=$!
 bg_pids=("$tls_kgate_pid")  # stopped by the EXIT trap if the run ends early
 wait_until "$READY_WAIT_S" "$kgate_pid" "kgate" grep -qs "ready: 3 brokers" "$run/kgate.log"
 wait_until "$READY_WAIT_S" "$tls_kgate_pid" "kgate (TLS to clients)" grep -qs "ready: 3 brokers" "$run/kgate-tls.log"
-echo "kafka_upstream_tls_e2e: kgate on $gateway (plaintext to clients) and $tls_gateway (TLS to clients), both TLS to the brokers"
+echo "kafka_upstream_tls_e2e: kgate on $gateway (plaintext to clients) and $tls_gateway (TLS to clients, SNI on $sni_bootstrap), both TLS to the brokers"
 
 admin_call() {  # METHOD JSON
   timeout 20 "$grpcurl" -plaintext -max-time 15 -d "$2" "$admin" "kgate.admin.v1.GatewayAdmin/$1" 2>&1
@@ -107,6 +118,7 @@ tls_handshakes() {  # RESULT: kgate_upstream_tls_handshakes_total for it on the 
   curl -fsS --max-time 10 "http://$http/metrics" | awk -v want="result=\"$1\"" 'index($0, want) && /^kgate_upstream_tls_handshakes_total/ { print $2 + 0 }'
 }
 client_tls=(-X security.protocol=ssl -X "ssl.ca.location=$certs/ca.pem")
+sni_tls=("${client_tls[@]}" -X ssl.endpoint.identification.algorithm=https)
 
 # ---- 1. discovery over TLS; kcat -L through both; ListRoutes shows each route's TLS ----
 # shellcheck source=tests/e2e/kcat_gateway_check.sh
@@ -117,6 +129,7 @@ t=$(date +%s)
 status=0
 kcat_gateway=$gateway kcat_first=$gateway_first kcat_last=$gateway_last check_kcat_brokers "$run/1.kcat" "$run/1.plain" || status=1
 kcat_gateway=$tls_gateway kcat_first=$tls_first kcat_last=$tls_last check_kcat_brokers "$run/1.tls.kcat" "$run/1.tls" "${client_tls[@]}" || status=1
+sni_kcat_list "$run/1.sni.kcat" "$run/1.sni" "${sni_tls[@]}" || status=1
 routes=$(admin_call ListRoutes '{}')
 echo "$routes" >"$run/1.routes.json"
 if python3 - "$run/1.routes.json" "$certs/ca.pem" >"$run/1.routes" <<'PY'; then :; else status=1; fi
@@ -146,31 +159,21 @@ fi
 ok_handshakes=$(tls_handshakes ok)
 echo "upstream TLS handshakes so far (plaintext-facing kgate): ok=$ok_handshakes" >"$run/1.count"
 [[ ${ok_handshakes:-0} -ge 4 ]] || status=1
-report "1. discovery over TLS; kcat -L through kgate (plaintext and TLS to clients) lists gateway addresses only; ListRoutes shows TLS per route" \
-  "$status" "$t" "$run/1.plain" "$run/1.tls" "$run/1.routes" "$run/1.status" "$run/1.count"
+report "1. discovery over TLS; kcat -L through kgate (plaintext and TLS to clients) lists gateway addresses only, through the SNI port broker-N.kafka.test; ListRoutes shows TLS per route" \
+  "$status" "$t" "$run/1.plain" "$run/1.tls" "$run/1.sni" "$run/1.routes" "$run/1.status" "$run/1.count"
 
-# ---- 2. kcat and confluent-kafka produce and consume through both ----
+# ---- 2. kcat and confluent-kafka produce and consume through both; 2j. Java beside them ----
 t=$(date +%s)
 status=0
-# kcat_round NAME BOOTSTRAP [OPTIONS...]: 200 messages in with kcat, read back whole.
-kcat_round() {
-  local name=$1 bootstrap=$2 topic="kcat-$1" got
-  shift 2
-  seq 1 200 | sed 's/^/message-/' >"$run/2.$name.in"
-  if ! timeout 60 kcat -P -b "$bootstrap" -t "$topic" -X acks=all "$@" <"$run/2.$name.in" 2>"$run/2.$name.err"; then
-    echo "kcat $name: FAILED producing: $(tail -n 1 "$run/2.$name.err")"
-    return 1
-  fi
-  timeout 60 kcat -C -b "$bootstrap" -t "$topic" -o beginning -e -q -c 200 "$@" 2>>"$run/2.$name.err" | sort >"$run/2.$name.out" || true
-  got=$(sort -u "$run/2.$name.out" | wc -l)
-  if ! sort "$run/2.$name.in" | cmp -s - "$run/2.$name.out"; then
-    echo "kcat $name: FAILED read $(wc -l <"$run/2.$name.out") messages ($got distinct) of 200: $(tail -n 1 "$run/2.$name.err")"
-    return 1
-  fi
-  echo "kcat $name: OK 200 produced (acks=all) and read back, none lost or duplicated"
-}
+echo "security.protocol=SSL" | cat - "$run/stores/truststore.properties" >"$run/java-ssl.properties"
+java_over_tls tls "$tls_gateway" "$run/java-ssl.properties" produce-consume "$run/2j.tls" &
+java_tls_pid=$!
+java_over_sni sni "$run/java-ssl.properties" produce-consume "$run/2j.sni" &
+java_sni_pid=$!
+bg_pids+=("$java_tls_pid" "$java_sni_pid")
 { kcat_round plaintext "$gateway" || status=1; } >"$run/2.kcat"
 { kcat_round tls "$tls_gateway" "${client_tls[@]}" || status=1; } >>"$run/2.kcat"
+{ sni_named kcat_round sni "$sni_bootstrap" "${sni_tls[@]}" || status=1; } >>"$run/2.kcat"
 clients() {  # TOPIC OUT BOOTSTRAP FIRST LAST [OPTIONS...]
   local topic=$1 out=$2 bootstrap=$3 first=$4 last=$5
   shift 5
@@ -182,8 +185,14 @@ clients upstream-tls-plain "$run/2.plain" "$gateway" "$((base + 9))" "$gateway_l
 no_summary "$run/2.plain"
 clients upstream-tls-tls "$run/2.tls" "$tls_gateway" "$((base + 16))" "$tls_last" --security-protocol SSL --ssl-ca "$certs/ca.pem" || status=1
 no_summary "$run/2.tls"
-report "2. kcat and confluent-kafka ($COUNT idempotent messages, 2-member group) through kgate, plaintext and TLS to clients, TLS to the brokers" \
+report "2. kcat and confluent-kafka ($COUNT idempotent messages, 2-member group) through kgate, plaintext and TLS to clients (kcat through the SNI port too), TLS to the brokers" \
   "$status" "$t" "$run/2.kcat" "$run/2.plain" "$run/2.tls"
+status=0
+wait "$java_tls_pid" || status=1
+wait "$java_sni_pid" || status=1
+bg_pids=("$tls_kgate_pid")
+report "2j. Java kafka-clients ${JAVA_E2E_CLIENT_VERSIONS[*]} over SSL (keytool trust store, host names verified) through the TLS port-per-broker listeners and the SNI port: idempotent produce, a 2-member group, exact counts" \
+  "$status" "$t" "$run/2j.tls" "$run/2j.sni"
 
 # ---- 3. a wrong CA and a wrong server name, set live; the other routes keep serving ----
 t=$(date +%s)

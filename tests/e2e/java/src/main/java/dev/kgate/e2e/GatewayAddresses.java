@@ -6,7 +6,10 @@ import java.util.List;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.PartitionInfo;
 
-/** The rule every broker address a client is told must follow: kgate's host, a kgate port. */
+/**
+ * The rule every broker address a client is told must follow: kgate's host and one of its ports,
+ * or through the SNI port, the broker's own name from the pattern at that one port.
+ */
 final class GatewayAddresses {
   private final Options options;
 
@@ -15,10 +18,27 @@ final class GatewayAddresses {
   }
 
   boolean isGateway(Node node) {
+    if (options.hidden.contains(node.host() + ":" + node.port())) {
+      return false;
+    }
+    if (options.sniBrokerPattern != null) {
+      return node.host().equalsIgnoreCase(sniName(node.id())) && node.port() == options.bootstrapPort;
+    }
     return node.host().equals(options.gatewayHost)
         && (node.port() == options.bootstrapPort
-            || (node.port() >= options.gatewayFirstPort && node.port() <= options.gatewayLastPort))
-        && !options.hidden.contains(node.host() + ":" + node.port());
+            || (node.port() >= options.gatewayFirstPort && node.port() <= options.gatewayLastPort));
+  }
+
+  private String sniName(int nodeId) {
+    return options.sniBrokerPattern.replace("{node}", Integer.toString(nodeId));
+  }
+
+  /** The rule, for a failure's message. */
+  private String rule() {
+    if (options.sniBrokerPattern != null) {
+      return options.sniBrokerPattern + ":" + options.bootstrapPort;
+    }
+    return options.gatewayHost + ":" + options.gatewayFirstPort + "-" + options.gatewayLastPort;
   }
 
   /** Fails naming every node that is not a gateway address; `what` says where they came from. */
@@ -33,8 +53,7 @@ final class GatewayAddresses {
       }
     }
     if (!bad.isEmpty()) {
-      throw new E2eFailure(what + " names addresses outside the gateway (" + options.gatewayHost + ":"
-          + options.gatewayFirstPort + "-" + options.gatewayLastPort + "): " + String.join(", ", bad));
+      throw new E2eFailure(what + " names addresses outside the gateway (" + rule() + "): " + String.join(", ", bad));
     }
   }
 

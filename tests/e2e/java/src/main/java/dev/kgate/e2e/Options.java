@@ -29,6 +29,11 @@ final class Options implements Cloneable {
   boolean readCommitted;
   /** What the refused scenario expects: a TLS refusal (tls) or the broker's SASL error (sasl). */
   String refusal = "tls";
+  /**
+   * Through kgate's SNI port: every broker must be told as this pattern with its node id in
+   * place of {node}, at the bootstrap's port (null: port-per-broker, kgate's host and ports).
+   */
+  String sniBrokerPattern;
 
   static final List<String> SCENARIOS = List.of("produce-consume", "transactions", "admin", "refused");
 
@@ -36,7 +41,8 @@ final class Options implements Cloneable {
       "usage: JavaE2e --bootstrap HOST:PORT --gateway-ports FIRST-LAST [--topic T] [--group G]\n"
           + "  [--run-id ID] [--count N] [--consumers C] [--partitions P] [--replication-factor R] [--timeout-s S]\n"
           + "  [--hidden HOST:PORT,...] [--scenarios produce-consume,transactions,admin,refused]\n"
-          + "  [--skip-admin deleteTopics] [--client-properties FILE] [--refusal tls|sasl]";
+          + "  [--skip-admin deleteTopics] [--client-properties FILE] [--refusal tls|sasl]\n"
+          + "  [--sni-broker-pattern broker-{node}.DOMAIN]";
 
   static Options parse(String[] args) throws E2eFailure {
     Options o = new Options();
@@ -63,6 +69,7 @@ final class Options implements Cloneable {
         case "--skip-admin": o.skipAdmin = splitList(value); break;
         case "--client-properties": o.clientProperties = value; break;
         case "--refusal": o.refusal = value; break;
+        case "--sni-broker-pattern": o.sniBrokerPattern = value; break;
         default: throw new E2eFailure("unknown option " + name + "\n" + USAGE);
       }
     }
@@ -94,6 +101,9 @@ final class Options implements Cloneable {
     }
     if (!o.refusal.equals("tls") && !o.refusal.equals("sasl")) {
       throw new E2eFailure("--refusal must be tls or sasl, not " + o.refusal);
+    }
+    if (o.sniBrokerPattern != null && o.sniBrokerPattern.indexOf("{node}") < 0) {
+      throw new E2eFailure("--sni-broker-pattern must hold {node}, not " + o.sniBrokerPattern);
     }
     if (o.scenarios.contains("refused") && o.scenarios.size() > 1) {
       throw new E2eFailure("--scenarios: refused runs alone (it expects every connection to fail)");
