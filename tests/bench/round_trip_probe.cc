@@ -245,9 +245,9 @@ int main(int argc, char** argv) try {
     double total_ns = 0;
     for (const auto ns : measured_ns) total_ns += static_cast<double>(ns);
     std::sort(measured_ns.begin(), measured_ns.end());
-    std::printf("{\"requests\":%zu,\"complete\":%s,\"produce_version\":%d,\"leader\":\"%s:%d\",\"tls\":%s,\"mean_us\":%.1f,"
+    std::printf("{\"requests\":%zu,\"warmup\":%ld,\"complete\":%s,\"produce_version\":%d,\"leader\":\"%s:%d\",\"tls\":%s,\"mean_us\":%.1f,"
                 "\"p50_us\":%.1f,\"p90_us\":%.1f,\"p99_us\":%.1f,\"p999_us\":%.1f,\"max_us\":%.1f,\"seconds\":%.2f}\n",
-                measured_ns.size(), static_cast<long>(measured_ns.size()) == o.requests ? "true" : "false", version,
+                measured_ns.size(), o.warmup, static_cast<long>(measured_ns.size()) == o.requests ? "true" : "false", version,
                 leader.host.c_str(), leader.port, o.ca_file.empty() ? "false" : "true",
                 total_ns / static_cast<double>(measured_ns.size()) / 1000.0, percentile(measured_ns, 0.50),
                 percentile(measured_ns, 0.90), percentile(measured_ns, 0.99), percentile(measured_ns, 0.999),
