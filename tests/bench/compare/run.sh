@@ -235,7 +235,7 @@ start_kafka_brokers() {
   timeout -s KILL 330 java -Xmx256m -Dlog4j2.configurationFile="$repo/tests/e2e/kafka/log4j2.xml" -cp "$kafka_libs/*" \
     "$here/kafka/CreateTopics.java" "$admin_bootstrap" 300 "${topics[@]}" >"$work/topics.log" 2>&1 ||
     fail "creating the topics failed"
-  broker_setup="cluster up in $((t - start)) s$( ((brokers_tls)) && echo ", client listeners TLS"), topics $made made in $((SECONDS - t)) s"
+  broker_setup="cluster up in $((t - start)) s, client listeners $( ((brokers_tls)) && echo TLS || echo plaintext), topics $made made in $((SECONDS - t)) s"
 }
 
 # KoP: the e2e tests' 2-broker cluster, as it is (it advertises localhost, which resolves here).
