@@ -1,20 +1,25 @@
-// Closed-loop round-trip probe: one connection to a partition's leader, one small Produce
-// (one record, acks=1) in flight at a time, thousands of times; prints the time from writing
-// each request to reading its whole answer as percentiles, one JSON line. Run against the
-// brokers directly and through a proxy in turn, the difference is what the proxy adds to a
-// request. Produce is forwarded by every proxy (kgate answers ApiVersions itself, so not that).
+// Closed-loop round-trip probe: per target, one connection to a partition's leader, one small
+// Produce (one record, acks=1) in flight at a time, thousands of times; prints the time from
+// writing each request to reading its whole answer as percentiles, one JSON line per target.
+// Several targets (the brokers directly, then proxies) take turns request by request, so a
+// moment of a loaded machine or a slow broker falls on all of them alike: the difference to the
+// direct target is what a proxy adds to a request. Produce is forwarded by every proxy (kgate
+// answers ApiVersions itself, so not that).
 //
-// kgate-round-trip-probe --bootstrap HOST:PORT --topic T [--requests N] [--warmup N]
-//                        [--seconds S] [--size BYTES] [--ssl-ca CA.pem] [--map-ports FROM=TO,...]
+// kgate-round-trip-probe --topic T [--requests N] [--warmup N] [--seconds S] [--size BYTES]
+//                        [--target NAME] --bootstrap HOST:PORT [--ssl-ca CA.pem] [--map-ports FROM=TO,...]
+//                        [--target NAME --bootstrap ...]...
+// --target starts the next target; --bootstrap, --ssl-ca and --map-ports after it are its own.
 // --ssl-ca: TLS to the bootstrap address and the leader, their certificates verified against
 // that CA and the address dialled. --map-ports: reach a broker's port through another (HAProxy,
-// which does not rewrite Metadata). Bounded: at most --seconds (default 30) of round trips, every
-// read and write at most 10 s; exits 1 on any failure, naming it.
+// which does not rewrite Metadata). Bounded: at most --seconds (default 30) of round trips in
+// all, every read and write at most 10 s; exits 1 on any failure, naming it.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <exception>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -37,16 +42,21 @@ constexpr int kIoTimeoutMs = 10'000;
 constexpr std::int16_t kMaxMetadataVersion = 12;
 constexpr std::int16_t kMaxProduceVersion = 12;  // 13 names topics by id only
 
-struct Options {
+struct Target {
+    std::string name;
     std::string host;
     int port = 0;
+    std::string ca_file;
+    std::map<int, int> port_map;
+};
+
+struct Options {
+    std::vector<Target> targets;
     std::string topic;
     long requests = 5000;
     long warmup = 500;
     double seconds = 30;
     long size = 100;
-    std::string ca_file;
-    std::map<int, int> port_map;
 };
 
 bool parse_host_port(std::string_view text, std::string& host, int& port) {
@@ -75,18 +85,26 @@ bool parse_port_map(std::string_view text, std::map<int, int>& out) {
 
 std::optional<Options> parse_options(int argc, char** argv) {
     Options o;
-    const bool ok = kgate::bench::take_option_pairs("kgate-round-trip-probe", argc, argv, [&o](std::string_view arg, std::string_view value) {
-        if (arg == "--bootstrap") return parse_host_port(value, o.host, o.port);
+    const auto target = [&o]() -> Target& {
+        if (o.targets.empty()) o.targets.emplace_back();
+        return o.targets.back();
+    };
+    const bool ok = kgate::bench::take_option_pairs("kgate-round-trip-probe", argc, argv, [&](std::string_view arg, std::string_view value) {
+        if (arg == "--target") return o.targets.emplace_back().name = value, true;
+        if (arg == "--bootstrap") return parse_host_port(value, target().host, target().port);
         if (arg == "--topic") return o.topic = value, true;
         if (arg == "--requests") return parse_number(value, 1L, 10'000'000L, o.requests);
         if (arg == "--warmup") return parse_number(value, 0L, 1'000'000L, o.warmup);
         if (arg == "--seconds") return parse_number(value, 0.1, 3600.0, o.seconds);
         if (arg == "--size") return parse_number(value, 0L, 1L << 20, o.size);
-        if (arg == "--ssl-ca") return o.ca_file = value, true;
-        if (arg == "--map-ports") return parse_port_map(value, o.port_map);
+        if (arg == "--ssl-ca") return target().ca_file = value, true;
+        if (arg == "--map-ports") return parse_port_map(value, target().port_map);
         return false;
     });
-    if (!ok || o.host.empty() || o.topic.empty()) return std::nullopt;
+    if (!ok || o.targets.empty() || o.topic.empty()) return std::nullopt;
+    for (const auto& t : o.targets) {
+        if (t.host.empty()) return std::nullopt;
+    }
     return o;
 }
 
@@ -151,7 +169,7 @@ struct Leader {
     int port = 0;
 };
 
-Leader find_leader(const Options& o, std::int16_t& produce_version) {
+Leader find_leader(const Target& o, const std::string& topic_name, std::int16_t& produce_version) {
     kgate::bench::ProbeConnection bootstrap(o.host, o.port, o.ca_file, kIoTimeoutMs);
     // v0: every broker and proxy takes it (the mock offers no v3), so the answer is never KIP-511's fallback.
     const auto versions = exchange<km::ApiVersionsResponse>(bootstrap, km::ApiVersionsRequest{}, 0);
@@ -161,13 +179,13 @@ Leader find_leader(const Options& o, std::int16_t& produce_version) {
 
     km::MetadataRequest ask;
     km::MetadataRequest::MetadataRequestTopic topic;
-    topic.name = o.topic;
+    topic.name = topic_name;
     ask.topics->push_back(topic);
     ask.allow_auto_topic_creation = false;
     const auto metadata = exchange<km::MetadataResponse>(bootstrap, ask, metadata_version);
     for (const auto& t : metadata.topics) {
-        if (t.name != o.topic) continue;
-        if (t.error_code != 0) fail("Metadata: topic " + o.topic + " has error " + std::to_string(t.error_code));
+        if (t.name != topic_name) continue;
+        if (t.error_code != 0) fail("Metadata: topic " + topic_name + " has error " + std::to_string(t.error_code));
         for (const auto& p : t.partitions) {
             if (p.partition_index != 0) continue;
             for (const auto& b : metadata.brokers) {
@@ -178,7 +196,7 @@ Leader find_leader(const Options& o, std::int16_t& produce_version) {
             fail("Metadata: partition 0's leader " + std::to_string(p.leader_id) + " is not among the brokers");
         }
     }
-    fail("Metadata: no partition 0 of topic " + o.topic);
+    fail("Metadata: no partition 0 of topic " + topic_name);
 }
 
 double percentile(const std::vector<std::int64_t>& sorted_ns, double q) {
@@ -186,72 +204,96 @@ double percentile(const std::vector<std::int64_t>& sorted_ns, double q) {
     return static_cast<double>(sorted_ns[i]) / 1000.0;
 }
 
+// One target's connection to the leader, its request (one record) and its round trips so far.
+struct Probe {
+    Probe(const Target& t, const Options& o, const std::vector<std::byte>& batch)
+        : target(t), leader(find_leader(t, o.topic, version)), conn(leader.host, leader.port, t.ca_file, kIoTimeoutMs) {
+        km::ProduceRequest produce;
+        produce.acks = 1;
+        produce.timeout_ms = kIoTimeoutMs;
+        km::ProduceRequest::TopicProduceData topic;
+        topic.name = o.topic;
+        km::ProduceRequest::PartitionProduceData partition;
+        partition.index = 0;
+        partition.records = kp::BytesView(batch);
+        topic.partition_data.push_back(partition);
+        produce.topic_data.push_back(topic);
+        frame = request_frame(produce, version);
+        measured_ns.reserve(static_cast<std::size_t>(o.requests));
+    }
+
+    // One request and its answer; the time between them kept once the warm-up is over.
+    void round_trip(long i, bool measured) {
+        const auto id = static_cast<std::int32_t>(i + 2);
+        const std::string what = target.name + " Produce " + std::to_string(i);
+        set_correlation_id(frame, id);
+        std::string error;
+        const auto sent = Clock::now();
+        if (!conn.write_all(frame, error) || !conn.read_frame(response, error)) fail(what + ": " + error);
+        const auto answered = Clock::now();
+        if (correlation_id_of(response) != id) fail(what + ": answer to another request");
+        // Checked outside the timed part: every answer must be a success for partition 0.
+        auto decoded = kp::decode_response(km::ProduceRequest::api_key, version, response);
+        if (!decoded) fail(what + ": " + decoded.error().to_string());
+        const auto* body = std::get_if<km::ProduceResponse>(&decoded->body);
+        if (body == nullptr || body->responses.empty() || body->responses[0].partition_responses.empty()) {
+            fail(what + ": no partition in the answer");
+        }
+        if (const auto code = body->responses[0].partition_responses[0].error_code; code != 0) {
+            fail(what + ": partition 0 error " + std::to_string(code));
+        }
+        if (measured) measured_ns.push_back(std::chrono::duration_cast<std::chrono::nanoseconds>(answered - sent).count());
+    }
+
+    void print(const Options& o, long warmed_up, double elapsed_s) {
+        if (measured_ns.empty()) fail(target.name + ": no measured round trip within " + std::to_string(o.seconds) + " s");
+        double total_ns = 0;
+        for (const auto ns : measured_ns) total_ns += static_cast<double>(ns);
+        std::sort(measured_ns.begin(), measured_ns.end());
+        std::printf("{\"target\":\"%s\",\"requests\":%zu,\"warmup\":%ld,\"complete\":%s,\"produce_version\":%d,\"leader\":\"%s:%d\","
+                    "\"tls\":%s,\"mean_us\":%.1f,\"p50_us\":%.1f,\"p90_us\":%.1f,\"p99_us\":%.1f,\"p999_us\":%.1f,\"max_us\":%.1f,"
+                    "\"seconds\":%.2f}\n",
+                    target.name.c_str(), measured_ns.size(), warmed_up, static_cast<long>(measured_ns.size()) == o.requests ? "true" : "false",
+                    version, leader.host.c_str(), leader.port, target.ca_file.empty() ? "false" : "true",
+                    total_ns / static_cast<double>(measured_ns.size()) / 1000.0, percentile(measured_ns, 0.50),
+                    percentile(measured_ns, 0.90), percentile(measured_ns, 0.99), percentile(measured_ns, 0.999),
+                    static_cast<double>(measured_ns.back()) / 1000.0, elapsed_s);
+    }
+
+    const Target& target;
+    std::int16_t version = 0;
+    Leader leader;
+    kgate::bench::ProbeConnection conn;
+    std::vector<std::byte> frame;
+    std::vector<std::byte> response;
+    std::vector<std::int64_t> measured_ns;
+};
+
 }  // namespace
 
 int main(int argc, char** argv) try {
     const auto options = parse_options(argc, argv);
     if (!options) {
         std::fprintf(stderr,
-                     "usage: kgate-round-trip-probe --bootstrap HOST:PORT --topic T [--requests N] [--warmup N] [--seconds S]\n"
-                     "                              [--size BYTES] [--ssl-ca CA.pem] [--map-ports FROM=TO,...]\n");
+                     "usage: kgate-round-trip-probe --topic T [--requests N] [--warmup N] [--seconds S] [--size BYTES]\n"
+                     "         [--target NAME] --bootstrap HOST:PORT [--ssl-ca CA.pem] [--map-ports FROM=TO,...] [--target NAME ...]...\n");
         return 2;
     }
     const Options& o = *options;
-    std::int16_t version = 0;
-    const Leader leader = find_leader(o, version);
-    kgate::bench::ProbeConnection conn(leader.host, leader.port, o.ca_file, kIoTimeoutMs);
-
     const auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
     const auto batch = kgate::bench::one_record_batch(static_cast<std::size_t>(o.size), now_ms);
-    km::ProduceRequest produce;
-    produce.acks = 1;
-    produce.timeout_ms = kIoTimeoutMs;
-    km::ProduceRequest::TopicProduceData topic;
-    topic.name = o.topic;
-    km::ProduceRequest::PartitionProduceData partition;
-    partition.index = 0;
-    partition.records = kp::BytesView(batch);
-    topic.partition_data.push_back(partition);
-    produce.topic_data.push_back(topic);
-    auto frame = request_frame(produce, version);
+    std::vector<std::unique_ptr<Probe>> probes;
+    for (const auto& t : o.targets) probes.push_back(std::make_unique<Probe>(t, o, batch));
 
-    std::vector<std::int64_t> measured_ns;
-    measured_ns.reserve(static_cast<std::size_t>(o.requests));
-    std::vector<std::byte> response;
-    std::string error;
+    // Targets take turns, the first one rotating, so none always follows the same other.
     const auto started = Clock::now();
     const auto deadline = started + std::chrono::duration<double>(o.seconds);
-    for (long i = 0; i < o.warmup + o.requests && Clock::now() < deadline; ++i) {
-        const auto id = static_cast<std::int32_t>(i + 2);
-        set_correlation_id(frame, id);
-        const auto sent = Clock::now();
-        if (!conn.write_all(frame, error) || !conn.read_frame(response, error)) fail("Produce " + std::to_string(i) + ": " + error);
-        const auto answered = Clock::now();
-        if (correlation_id_of(response) != id) fail("Produce " + std::to_string(i) + ": answer to another request");
-        // Checked outside the timed part: every answer must be a success for partition 0.
-        auto decoded = kp::decode_response(km::ProduceRequest::api_key, version, response);
-        if (!decoded) fail("ProduceResponse: " + decoded.error().to_string());
-        const auto* body = std::get_if<km::ProduceResponse>(&decoded->body);
-        if (body == nullptr || body->responses.empty() || body->responses[0].partition_responses.empty()) {
-            fail("ProduceResponse: no partition in the answer");
-        }
-        if (const auto code = body->responses[0].partition_responses[0].error_code; code != 0) {
-            fail("ProduceResponse: partition 0 error " + std::to_string(code));
-        }
-        if (i >= o.warmup) measured_ns.push_back(std::chrono::duration_cast<std::chrono::nanoseconds>(answered - sent).count());
+    long done = 0;
+    for (; done < o.warmup + o.requests && Clock::now() < deadline; ++done) {
+        for (std::size_t k = 0; k < probes.size(); ++k) probes[(static_cast<std::size_t>(done) + k) % probes.size()]->round_trip(done, done >= o.warmup);
     }
-    if (measured_ns.empty()) fail("no measured round trip within " + std::to_string(o.seconds) + " s");
     const double elapsed_s = std::chrono::duration<double>(Clock::now() - started).count();
-    double total_ns = 0;
-    for (const auto ns : measured_ns) total_ns += static_cast<double>(ns);
-    std::sort(measured_ns.begin(), measured_ns.end());
-    std::printf("{\"requests\":%zu,\"warmup\":%ld,\"complete\":%s,\"produce_version\":%d,\"leader\":\"%s:%d\",\"tls\":%s,\"mean_us\":%.1f,"
-                "\"p50_us\":%.1f,\"p90_us\":%.1f,\"p99_us\":%.1f,\"p999_us\":%.1f,\"max_us\":%.1f,\"seconds\":%.2f}\n",
-                measured_ns.size(), o.warmup, static_cast<long>(measured_ns.size()) == o.requests ? "true" : "false", version,
-                leader.host.c_str(), leader.port, o.ca_file.empty() ? "false" : "true",
-                total_ns / static_cast<double>(measured_ns.size()) / 1000.0, percentile(measured_ns, 0.50),
-                percentile(measured_ns, 0.90), percentile(measured_ns, 0.99), percentile(measured_ns, 0.999),
-                static_cast<double>(measured_ns.back()) / 1000.0, elapsed_s);
+    for (auto& p : probes) p->print(o, std::min(done, o.warmup), elapsed_s);
     return 0;
 } catch (const std::exception& e) {
     fail(e.what());

@@ -119,7 +119,7 @@ def main():
         trips = [r["result"] for r in pick(rows, "round-trip", "direct")]
         count = f"{trips[0]['requests']:,} per target and round" if trips else ""
         add("")
-        add(f"### Round trips, one request in flight{where} (one-record Produce, acks=1, to partition 0's leader over one connection; {count}; medians over rounds)")
+        add(f"### Round trips, one request in flight{where} (one-record Produce, acks=1, to partition 0's leader, one connection per target, the targets taking turns request by request; {count}; medians over rounds)")
         add("")
         add("| target | p50 us | p90 us | p99 us | p99.9 us | added p50 us | added p99 us | proxy CPU us per request |")
         add("|---|---:|---:|---:|---:|---:|---:|---:|")

@@ -465,6 +465,42 @@ run_client() {
 
 with_map() { local m=${map[$1]}; [[ -n $m ]] && echo "--map-ports $m"; return 0; }
 
+# run_round_trips ROUND TARGET...: one kgate-round-trip-probe for all the targets, taking turns
+# request by request (so a slow moment of the machine or the brokers falls on all alike); one
+# results line per target, with its proxy's CPU. Should a third-party proxy fail the probe, it
+# runs again with the direct path and kgate only, and that proxy is reported as failed.
+run_round_trips() {
+  local round=$1 t line status=0 out
+  shift
+  local targets_now=() args=() failed_targets=()
+  declare -A before=()
+  for t in "$@"; do alive_or_fail "$t" round-trip && targets_now+=("$t"); done
+  for try in 1 2; do
+    args=()
+    for t in "${targets_now[@]}"; do
+      # shellcheck disable=SC2046  # with_map and with_tls print two words or nothing
+      args+=(--target "$t" --bootstrap "${bootstrap[$t]}" $(with_map "$t") $(with_tls "$t"))
+      before[$t]=$(ticks "$t")
+    done
+    status=0
+    out=$(timeout 90 "$round_trip_probe" --topic bench --requests "$rt_requests" --warmup "$rt_warmup" --seconds 60 "${args[@]}" \
+      2>>"$work/clients.log") || status=$?
+    ((status != 0)) || break
+    ((try == 1)) && [[ " ${targets_now[*]} " != " direct kgate " && " ${targets_now[*]} " != " kgate direct " ]] ||
+      fail "round trips through ${targets_now[*]} failed (exit $status)"
+    echo "  round-trip: failed through ${targets_now[*]} (exit $status); again with direct and kgate only" >&2
+    for t in "${targets_now[@]}"; do [[ $t == direct || $t == kgate ]] || failed_targets+=("$t"); done
+    targets_now=(direct kgate)
+  done
+  for t in "${failed_targets[@]+"${failed_targets[@]}"}"; do record round-trip "$t" "$round" 0 '{"failed":true}'; done
+  while IFS= read -r line; do
+    t=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["target"])' "$line")
+    alive_or_fail "$t" round-trip || continue
+    record round-trip "$t" "$round" "$(($(ticks "$t") - before[$t]))" "$line"
+    printf '  %-12s %-13s %s\n' round-trip "$t" "$line"
+  done <<<"$out"
+}
+
 echo "bench-compare: targets ${targets[*]}${skipped:+; left out: ${skipped[*]}}"
 echo "bench-compare: $rounds round(s), direct $direct, out $out_dir"
 [[ $brokers == kafka ]] && echo "bench-compare: Apache Kafka $KAFKA_VERSION brokers: $broker_setup"
@@ -535,12 +571,7 @@ for round in $(seq "$rounds"); do
         --messages "$messages" --size "$size" --mode "$workload" --seconds "$run_limit" $(with_map "$t") $(with_tls "$t")
     done
   done
-  for t in "${order[@]}"; do
-    ((round_trips)) || break
-    # shellcheck disable=SC2046  # with_map and with_tls print two words or nothing
-    run_client round-trip "$t" "$round" "$round_trip_probe" --bootstrap "${bootstrap[$t]}" --topic bench \
-      --requests "$rt_requests" --warmup "$rt_warmup" --seconds 30 $(with_map "$t") $(with_tls "$t")
-  done
+  ((!round_trips)) || run_round_trips "$round" "${order[@]}"
   for load in "${lat_loads[@]+"${lat_loads[@]}"}"; do
     for t in "${order[@]}"; do
       # shellcheck disable=SC2046
