@@ -2,10 +2,11 @@
 # kgate side by side with the brokers directly, HAProxy (TCP), grepplabs kafka-proxy and
 # Kroxylicious, in one run against one 3-broker cluster: producer and consumer throughput,
 # produce latency at fixed rates, round trips with one request in flight (kgate-round-trip-probe),
-# all-topics Metadata of a 10,000-partition topic, and proxy memory with idle client connections. Prints a markdown table and writes it, the raw results
-# and a PNG chart to OUT_DIR (default BUILD_DIR/bench-compare): table.md, results.jsonl and
-# chart.png for the mock brokers, table-kafka.md, results-kafka.jsonl and chart-kafka.png for Kafka,
-# table-kop.md, results-kop.jsonl and chart-kop.png for KoP.
+# all-topics Metadata of a 10,000-partition topic, and proxy memory with idle client connections.
+# Prints a markdown table and writes it, the raw results and a PNG chart to OUT_DIR (default
+# BUILD_DIR/bench-compare): table.md, results.jsonl and chart.png for the mock brokers,
+# table-kafka.md, results-kafka.jsonl and chart-kafka.png for Kafka, table-kop.md,
+# results-kop.jsonl and chart-kop.png for KoP.
 #
 # Usage: tests/bench/compare/run.sh BUILD_DIR [--short] [--throughput-only] [--tls] [--messages N] [--brokers mock|kafka|kop] [--out OUT_DIR]
 #   --short: one round, small counts, 100 and 1,000 idle connections (CI; a few minutes).
