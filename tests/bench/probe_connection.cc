@@ -1,6 +1,7 @@
 #include "probe_connection.h"
 
 #include <arpa/inet.h>
+#include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <openssl/err.h>
@@ -40,10 +41,18 @@ ProbeConnection::ProbeConnection(const std::string& host, int port, const std::s
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
     addr.sin_port = htons(static_cast<std::uint16_t>(port));
-    // Loopback only: the probe takes numeric IPv4 addresses (what every target here advertises).
-    if (inet_pton(AF_INET, host.c_str(), &addr.sin_addr) != 1 || (ntohl(addr.sin_addr.s_addr) >> 24) != 127) {
-        throw std::runtime_error("not a loopback IPv4 address: " + host);
+    // Loopback only: an IPv4 address, or a name resolving to one (KoP advertises localhost).
+    const bool numeric = inet_pton(AF_INET, host.c_str(), &addr.sin_addr) == 1;
+    if (!numeric) {
+        addrinfo hints{};
+        hints.ai_family = AF_INET;
+        hints.ai_socktype = SOCK_STREAM;
+        addrinfo* found = nullptr;
+        if (getaddrinfo(host.c_str(), nullptr, &hints, &found) != 0 || found == nullptr) throw std::runtime_error("cannot resolve " + host);
+        addr.sin_addr = reinterpret_cast<const sockaddr_in*>(found->ai_addr)->sin_addr;
+        freeaddrinfo(found);
     }
+    if ((ntohl(addr.sin_addr.s_addr) >> 24) != 127) throw std::runtime_error("not a loopback address: " + host);
     fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd_ < 0) throw std::runtime_error(std::string("socket: ") + std::strerror(errno));
     timeval tv{timeout_ms / 1000, (timeout_ms % 1000) * 1000};
@@ -67,8 +76,14 @@ ProbeConnection::ProbeConnection(const std::string& host, int port, const std::s
     SSL_CTX_set_verify(tls_->ctx, SSL_VERIFY_PEER, nullptr);
     SSL_CTX_set_min_proto_version(tls_->ctx, TLS1_2_VERSION);
     tls_->ssl = SSL_new(tls_->ctx);
-    // The certificate must name the address dialled (its IP SAN), as a verifying Kafka client checks.
-    X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(tls_->ssl), host.c_str());
+    // The certificate must name what was dialled (an IP or DNS SAN), as a verifying Kafka client checks.
+    // A name also goes out as SNI (an address may not).
+    if (numeric) {
+        X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(tls_->ssl), host.c_str());
+    } else {
+        X509_VERIFY_PARAM_set1_host(SSL_get0_param(tls_->ssl), host.c_str(), 0);
+        SSL_set_tlsext_host_name(tls_->ssl, host.c_str());
+    }
     SSL_set_fd(tls_->ssl, fd_);
     if (SSL_connect(tls_->ssl) != 1) {
         const std::string why = openssl_error();
