@@ -19,8 +19,8 @@
 #     listener is TLS too (cluster.sh KAFKA_TLS_KEYSTORE), the direct clients speak TLS to them
 #     and every proxy verifies them against the test CA (kgate upstream-tls, HAProxy `ssl verify
 #     required ca-file` on its servers, Kroxylicious a trust store on its target cluster). The mock
-#     brokers speak only plaintext: there the proxies reach them, and the direct runs are made,
-#     in plaintext. Produce, consume and round trips only (no latency at fixed rates, Metadata or
+#     brokers speak only plaintext, and KoP's are set up without TLS: there the proxies reach
+#     them, and the direct runs are made, in plaintext. Produce, consume and round trips only (no latency at fixed rates, Metadata or
 #     idle connections); kafka-proxy is left out. Files get -tls in their names.
 #   --messages N: records per produce or consume run (default 20,000 with --short, 200,000
 #     without); more makes the CPU-per-GB figures finer (the CPU clock ticks every 10 ms).
