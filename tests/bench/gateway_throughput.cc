@@ -16,10 +16,10 @@
 // records are read even when fewer are retained.
 #include <librdkafka/rdkafka.h>
 
+#include "option_pairs.h"
 #include "port_map.h"
 
 #include <algorithm>
-#include <charconv>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
@@ -32,6 +32,7 @@
 namespace {
 
 using Clock = std::chrono::steady_clock;
+using kgate::bench::parse_number;
 
 struct Options {
     std::string bootstrap;
@@ -56,15 +57,6 @@ struct Outcome {
     double seconds = 0;
     long long bytes = 0;
 };
-
-template <typename T>
-bool parse_number(std::string_view text, T low, T high, T& out) {
-    T value{};
-    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (ec != std::errc() || end != text.data() + text.size() || value < low || value > high) return false;
-    out = value;
-    return true;
-}
 
 std::optional<Options> parse_options(int argc, char** argv) {
     Options o;

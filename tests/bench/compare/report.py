@@ -1,11 +1,14 @@
 """Turns run.sh's results.jsonl into table.md (printed too) and chart.png.
 
-usage: report.py RESULTS.jsonl OUT_DIR CLK_TCK MACHINE VERSIONS SKIPPED [BROKERS]
+usage: report.py RESULTS.jsonl OUT_DIR CLK_TCK MACHINE VERSIONS SKIPPED [BROKERS [TLS]]
 BROKERS is mock (the default), kafka or kop; for kafka and kop the files are
 table-BROKERS.md and chart-BROKERS.png and every heading names the brokers. Against KoP there is
 no Metadata workload (run.sh says why), so no Metadata table. A run with --throughput-only has
 only the throughput table: the latency, Metadata and idle-connection ones are left out, and so are
-their panels in the chart.
+their panels in the chart. TLS is 0 (plaintext), 1 (clients over TLS to each proxy, the proxies
+and the direct path to the brokers in plaintext) or 2 (TLS on both sides); with 1 or 2 the files
+get -tls in their names. Round trips (one request in flight) get a table of their own, with what
+each proxy adds to the direct path's median and p99.
 Medians over rounds, with the spread (lowest-highest) beside throughput; ratios are to the
 direct path's median in the same run. CPU is the proxy process's user+system time from
 /proc/PID/stat; peak RSS is VmHWM from /proc/PID/status.
@@ -36,9 +39,11 @@ def main():
     suffix = "" if brokers == "mock" else f"-{brokers}"
     # Only the other kinds say so in their headings: the mock's tables stay as they were.
     where = {"mock": "", "kafka": ", Apache Kafka brokers", "kop": ", KoP brokers"}[brokers]
-    if len(sys.argv) > 8 and sys.argv[8] == "1":
+    tls = sys.argv[8] if len(sys.argv) > 8 else "0"
+    if tls in ("1", "2"):
         suffix += "-tls"
-        where += ", clients over TLS to each proxy (direct in plaintext)"
+        where += {"1": ", clients over TLS to each proxy (proxies to the brokers and the direct path in plaintext)",
+                  "2": ", TLS on both sides (clients to each proxy and directly to the brokers, each proxy to the brokers)"}[tls]
     tick = 1.0 / int(clk_tck)
     rows, failed = load(results)
     targets = [t for t in ORDER if any(r["target"] == t for r in rows + failed)]
@@ -109,6 +114,29 @@ def main():
             shown = [fmt(v, 0) if isinstance(v, float) else v for v in (p50, p99, p999)]
             add(f"| {t} | {load_pct}% | {fmt(median(w, t, 'achieved_per_s'), 0)} | {' | '.join(shown)} | {fmt(added, 0) if added is not None else ''} |")
             chart["latency"].setdefault(t, []).append((load_pct, p99 if isinstance(p99, float) else None))
+
+    if any(r["workload"] == "round-trip" for r in rows + failed):
+        trips = [r["result"] for r in pick(rows, "round-trip", "direct")]
+        count = f"{trips[0]['requests']:,} per target and round" if trips else ""
+        add("")
+        add(f"### Round trips, one request in flight{where} (one-record Produce, acks=1, to partition 0's leader, one connection per target, the targets taking turns request by request; {count}; medians over rounds)")
+        add("")
+        add("| target | p50 us | p90 us | p99 us | p99.9 us | added p50 us | added p99 us | proxy CPU us per request |")
+        add("|---|---:|---:|---:|---:|---:|---:|---:|")
+    direct_trip = {k: median("round-trip", "direct", k) for k in ("p50_us", "p99_us")}
+    for t in targets if any(r["workload"] == "round-trip" for r in rows + failed) else []:
+        runs = pick(rows, "round-trip", t)
+        if not runs:
+            add(f"| {t} | failed | | | | | | |")
+            continue
+        values = {k: median("round-trip", t, k) for k in ("p50_us", "p90_us", "p99_us", "p999_us")}
+        added = ["", ""] if t == "direct" or None in direct_trip.values() else [
+            fmt(values["p50_us"] - direct_trip["p50_us"], 1), fmt(values["p99_us"] - direct_trip["p99_us"], 1)]
+        # Over the warm-up's requests too: the proxy's CPU covers every request it forwarded.
+        forwarded = sum(r["result"]["requests"] + r["result"]["warmup"] for r in runs)
+        cpu_us = sum(r["ticks"] for r in runs) * tick * 1e6 / forwarded if t != "direct" else None
+        add(f"| {t} | " + " | ".join(fmt(values[k], 1) for k in ("p50_us", "p90_us", "p99_us", "p999_us"))
+            + f" | {added[0]} | {added[1]} | {fmt(cpu_us, 1) if cpu_us is not None else ''} |")
 
     partitions = max((r["result"]["partitions"] for r in rows if r["workload"] == "metadata"), default=0)
     if any(r["workload"] == "metadata" for r in rows + failed):

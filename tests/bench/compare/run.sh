@@ -1,21 +1,27 @@
 #!/usr/bin/env bash
 # kgate side by side with the brokers directly, HAProxy (TCP), grepplabs kafka-proxy and
 # Kroxylicious, in one run against one 3-broker cluster: producer and consumer throughput,
-# produce latency at fixed rates, all-topics Metadata of a 10,000-partition topic, and proxy
-# memory with idle client connections. Prints a markdown table and writes it, the raw results
-# and a PNG chart to OUT_DIR (default BUILD_DIR/bench-compare): table.md, results.jsonl and
-# chart.png for the mock brokers, table-kafka.md, results-kafka.jsonl and chart-kafka.png for Kafka,
-# table-kop.md, results-kop.jsonl and chart-kop.png for KoP.
+# produce latency at fixed rates, round trips with one request in flight (kgate-round-trip-probe),
+# all-topics Metadata of a 10,000-partition topic, and proxy memory with idle client connections.
+# Prints a markdown table and writes it, the raw results and a PNG chart to OUT_DIR (default
+# BUILD_DIR/bench-compare): table.md, results.jsonl and chart.png for the mock brokers,
+# table-kafka.md, results-kafka.jsonl and chart-kafka.png for Kafka, table-kop.md,
+# results-kop.jsonl and chart-kop.png for KoP.
 #
 # Usage: tests/bench/compare/run.sh BUILD_DIR [--short] [--throughput-only] [--tls] [--messages N] [--brokers mock|kafka|kop] [--out OUT_DIR]
 #   --short: one round, small counts, 100 and 1,000 idle connections (CI; a few minutes).
 #   --throughput-only: produce and consume only (throughput, CPU per GB, peak RSS), three rounds
-#     even with --short; no latency, Metadata or idle-connection workloads. What scripts/test runs
-#     against KoP by default.
+#     even with --short; no latency, round-trip, Metadata or idle-connection workloads. What
+#     scripts/test runs against KoP by default.
 #   --tls: the clients speak TLS to every proxy (kgate tls-certificate, HAProxy `ssl crt` on its
 #     binds, Kroxylicious a gateway key pair; certificates from tests/tls/make_test_certs.sh, the
-#     clients verifying them); the direct runs stay plaintext, the baseline. Throughput only (as
-#     --throughput-only); kafka-proxy is left out. Files get -tls in their names.
+#     clients verifying them). With --brokers kafka, TLS on both sides: the brokers' client
+#     listener is TLS too (cluster.sh KAFKA_TLS_KEYSTORE), the direct clients speak TLS to them
+#     and every proxy verifies them against the test CA (kgate upstream-tls, HAProxy `ssl verify
+#     required ca-file` on its servers, Kroxylicious a trust store on its target cluster). The mock
+#     brokers speak only plaintext, and KoP's are set up without TLS: there the proxies reach
+#     them, and the direct runs are made, in plaintext. Produce, consume and round trips only (no latency at fixed rates, Metadata or
+#     idle connections); kafka-proxy is left out. Files get -tls in their names.
 #   --messages N: records per produce or consume run (default 20,000 with --short, 200,000
 #     without); more makes the CPU-per-GB figures finer (the CPU clock ticks every 10 ms).
 #   --brokers mock (default): librdkafka's mock cluster (kgate-mock-cluster), topics bench (6
@@ -62,11 +68,11 @@ usage() {
 [[ $# -ge 1 ]] || usage
 build_dir=$1
 shift
-short=0 throughput_only=0 tls=0 messages_asked= brokers=mock out_dir=
+short=0 throughput_only=0 round_trips=1 tls=0 messages_asked= brokers=mock out_dir=
 while [[ $# -gt 0 ]]; do
   case $1 in
     --short) short=1 ;;
-    --throughput-only) throughput_only=1 ;;
+    --throughput-only) throughput_only=1 round_trips=0 ;;
     --tls) tls=1 throughput_only=1 ;;
     --messages) [[ $# -ge 2 && $2 =~ ^[1-9][0-9]*$ ]] || usage; messages_asked=$2; shift ;;
     --brokers) [[ $# -ge 2 && ($2 == mock || $2 == kafka || $2 == kop) ]] || usage; brokers=$2; shift ;;
@@ -80,6 +86,9 @@ out_dir=${out_dir:-$build_dir/bench-compare}
 suffix=
 [[ $brokers == mock ]] || suffix=-$brokers
 ((!tls)) || suffix+=-tls
+# TLS between the proxies (and the direct clients) and the brokers: only Kafka's brokers speak it.
+brokers_tls=0
+((tls)) && [[ $brokers == kafka ]] && brokers_tls=1
 
 if ((short)); then
   rounds=1 messages=20000 lat_seconds=1 lat_warmup=0.5 meta_requests=5 idle_counts=(100 1000)
@@ -92,6 +101,13 @@ messages=${messages_asked:-$messages}
 ((!throughput_only)) || rounds=3
 size=1024
 run_limit=120  # seconds one client run may take
+# Round trips per target and round (after a warm-up not measured): a real broker takes a few
+# hundred microseconds to answer each, the mock about twenty.
+if [[ $brokers == mock ]]; then
+  rt_requests=$((short ? 10000 : 20000)) rt_warmup=1000
+else
+  rt_requests=$((short ? 2000 : 5000)) rt_warmup=300
+fi
 lat_loads=(25 50 75)
 
 find_bin() {
@@ -109,6 +125,7 @@ kgate=$(find_bin "${KGATE_BIN:-}" kgate gateway)
 throughput_bench=$(find_bin "" kgate-throughput-bench tests/bench)
 latency_bench=$(find_bin "" kgate-latency-bench tests/bench)
 metadata_bench=$(find_bin "" kgate-metadata-bench tests/bench)
+round_trip_probe=$(find_bin "" kgate-round-trip-probe tests/bench)
 
 # Each proxy holds two descriptors per client connection (client and broker side); the hard
 # limit caps the idle-connection case, which then says how many it could hold.
@@ -178,6 +195,16 @@ start_mock_brokers() {
   direct=$(<"$work/ready")
 }
 
+# --tls: one server certificate (127.0.0.1 among its names) for every proxy, and the CA that the
+# clients verify it against; with TLS to the brokers, theirs (kafka-broker.pem, 127.0.0.1 too) from
+# the same CA.
+certs=$work/certs
+if ((tls)); then
+  "$repo/tests/tls/make_test_certs.sh" "$certs" >"$work/certs.log" 2>&1 || die "making the test certificates failed: $(cat "$work/certs.log")"
+  cat "$certs/server.pem" "$certs/server.key" >"$certs/haproxy.pem"
+  cat "$certs/kafka-broker.key" "$certs/kafka-broker.pem" >"$certs/broker-keystore.pem"  # Kafka's PEM keystore
+fi
+
 # The e2e cluster, but advertising 127.0.0.1: the direct path, HAProxy (through the clients' port
 # map, as with the mock) and Kroxylicious need brokers they can reach by what the brokers say.
 kafka_libs=$KGATE_CACHE/kafka-broker-$KAFKA_VERSION/libs
@@ -195,16 +222,21 @@ start_kafka_brokers() {
   # is more than any workload reads back; retention is checked every 10 s instead of every 5
   # minutes, and a deleted segment's file goes after 1 s instead of a minute.
   KAFKA_EXTRA_CONFIG=$'log.retention.bytes=134217728\nlog.retention.check.interval.ms=10000\nlog.segment.delete.delay.ms=1000'
+  ((!brokers_tls)) || KAFKA_TLS_KEYSTORE=$certs/broker-keystore.pem
   # shellcheck source=tests/e2e/kafka/cluster.sh
   source "$repo/tests/e2e/kafka/cluster.sh"
   kafka_cluster_init "$work/kafka" "$(pick_ports 9)" "$kafka_libs" >/dev/null
   kafka_cluster_start 150 >/dev/null
   direct="127.0.0.1:$(kafka_client_port 1),127.0.0.1:$(kafka_client_port 2),127.0.0.1:$(kafka_client_port 3)"
+  # The topics are made through the plaintext REPLICATION listeners, whatever CLIENT speaks; the
+  # 10,000-partition one only for the Metadata workload.
+  local admin_bootstrap="127.0.0.1:$(kafka_replication_port 1)" topics=(bench:6:3) made="bench (6 partitions, replication 3)"
+  ((throughput_only)) || topics+=(meta:10000:1) made+=" and meta (10,000, replication 1)"
   t=$SECONDS
   timeout -s KILL 330 java -Xmx256m -Dlog4j2.configurationFile="$repo/tests/e2e/kafka/log4j2.xml" -cp "$kafka_libs/*" \
-    "$here/kafka/CreateTopics.java" "$direct" 300 bench:6:3 meta:10000:1 >"$work/topics.log" 2>&1 ||
+    "$here/kafka/CreateTopics.java" "$admin_bootstrap" 300 "${topics[@]}" >"$work/topics.log" 2>&1 ||
     fail "creating the topics failed"
-  broker_setup="cluster up in $((t - start)) s, topics bench (6 partitions, replication 3) and meta (10,000, replication 1) made in $((SECONDS - t)) s"
+  broker_setup="cluster up in $((t - start)) s, client listeners $( ((brokers_tls)) && echo TLS || echo plaintext), topics $made made in $((SECONDS - t)) s"
 }
 
 # KoP: the e2e tests' 2-broker cluster, as it is (it advertises localhost, which resolves here).
@@ -242,15 +274,9 @@ map[direct]=
 
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
-# --tls: one server certificate (127.0.0.1 among its names) for every proxy, and the CA that the
-# clients verify it against.
-certs=$work/certs
-if ((tls)); then
-  "$repo/tests/tls/make_test_certs.sh" "$certs" >"$work/certs.log" 2>&1 || fail "making the test certificates failed"
-  cat "$certs/server.pem" "$certs/server.key" >"$certs/haproxy.pem"
-fi
-# with_tls TARGET: the client's TLS options for that target (none for direct or without --tls).
-with_tls() { ((tls)) && [[ $1 != direct ]] && echo "--ssl-ca $certs/ca.pem"; return 0; }
+# with_tls TARGET: the client's TLS options for that target (none without --tls, none for direct
+# unless the brokers speak TLS).
+with_tls() { ((tls)) && { [[ $1 != direct ]] || ((brokers_tls)); } && echo "--ssl-ca $certs/ca.pem"; return 0; }
 
 # Each start_* sets pid[T], bootstrap[T] and map[T] (the client-side port map, HAProxy only).
 # The idle-connection workload opens up to 10,000 connections from one address: kgate's connection
@@ -258,6 +284,10 @@ with_tls() { ((tls)) && [[ $1 != direct ]] && echo "--ssl-ca $certs/ca.pem"; ret
 start_kgate() {
   local base=$1 tls_options=()
   ((!tls)) || tls_options=(--tls-certificate "$certs/server.pem" --tls-key "$certs/server.key")
+  if ((brokers_tls)); then
+    printf 'upstream-tls:\n  ca: %s\n' "$certs/ca.pem" >"$work/kgate-upstream-tls.yaml"
+    tls_options+=(--config "$work/kgate-upstream-tls.yaml")
+  fi
   taskset -c 1 "$kgate" serve --upstream "$direct" --listen "127.0.0.1:$base" \
     --broker-ports "$((base + 1))-$((base + 8))" --state-dir "$work/kgate-state" --workers 1 --http-listen off --admin-listen off \
     --max-connections 0 --max-connections-per-address 0 "${tls_options[@]}" >"$work/kgate.log" 2>&1 &
@@ -283,7 +313,7 @@ start_haproxy() {
     for i in "${!broker_addrs[@]}"; do
       echo "listen broker$i"
       echo "  bind 127.0.0.1:$((base + i))$( ((tls)) && echo " ssl crt $certs/haproxy.pem")"
-      echo "  server b$i ${broker_addrs[$i]}"
+      echo "  server b$i ${broker_addrs[$i]}$( ((brokers_tls)) && echo " ssl verify required ca-file $certs/ca.pem")"
       mapping+="${mapping:+,}${broker_addrs[$i]##*:}=$((base + i))"
     done
   } >"$cfg"
@@ -321,11 +351,18 @@ start_kroxylicious() {
               end: $id"
     done
   fi
+  # TLS to the brokers: their certificates checked against the test CA.
+  local target_tls=
+  ((!brokers_tls)) || target_tls="
+      tls:
+        trust:
+          storeFile: $certs/ca.pem
+          storeType: PEM"
   cat >"$cfg" <<EOF
 virtualClusters:
   - name: bench
     targetCluster:
-      bootstrapServers: ${broker_addrs[0]}
+      bootstrapServers: ${broker_addrs[0]}$target_tls
     gateways:
       - name: default
         portIdentifiesNode:
@@ -429,6 +466,42 @@ run_client() {
 
 with_map() { local m=${map[$1]}; [[ -n $m ]] && echo "--map-ports $m"; return 0; }
 
+# run_round_trips ROUND TARGET...: one kgate-round-trip-probe for all the targets, taking turns
+# request by request (so a slow moment of the machine or the brokers falls on all alike); one
+# results line per target, with its proxy's CPU. Should a third-party proxy fail the probe, it
+# runs again with the direct path and kgate only, and that proxy is reported as failed.
+run_round_trips() {
+  local round=$1 t line status=0 out
+  shift
+  local targets_now=() args=() failed_targets=()
+  declare -A before=()
+  for t in "$@"; do alive_or_fail "$t" round-trip && targets_now+=("$t"); done
+  for try in 1 2; do
+    args=()
+    for t in "${targets_now[@]}"; do
+      # shellcheck disable=SC2046  # with_map and with_tls print two words or nothing
+      args+=(--target "$t" --bootstrap "${bootstrap[$t]}" $(with_map "$t") $(with_tls "$t"))
+      before[$t]=$(ticks "$t")
+    done
+    status=0
+    out=$(timeout 90 "$round_trip_probe" --topic bench --requests "$rt_requests" --warmup "$rt_warmup" --seconds 60 "${args[@]}" \
+      2>>"$work/clients.log") || status=$?
+    ((status != 0)) || break
+    ((try == 1)) && [[ " ${targets_now[*]} " != " direct kgate " && " ${targets_now[*]} " != " kgate direct " ]] ||
+      fail "round trips through ${targets_now[*]} failed (exit $status)"
+    echo "  round-trip: failed through ${targets_now[*]} (exit $status); again with direct and kgate only" >&2
+    for t in "${targets_now[@]}"; do [[ $t == direct || $t == kgate ]] || failed_targets+=("$t"); done
+    targets_now=(direct kgate)
+  done
+  for t in "${failed_targets[@]+"${failed_targets[@]}"}"; do record round-trip "$t" "$round" 0 '{"failed":true}'; done
+  while IFS= read -r line; do
+    t=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["target"])' "$line")
+    alive_or_fail "$t" round-trip || continue
+    record round-trip "$t" "$round" "$(($(ticks "$t") - before[$t]))" "$line"
+    printf '  %-12s %-13s %s\n' round-trip "$t" "$line"
+  done <<<"$out"
+}
+
 echo "bench-compare: targets ${targets[*]}${skipped:+; left out: ${skipped[*]}}"
 echo "bench-compare: $rounds round(s), direct $direct, out $out_dir"
 [[ $brokers == kafka ]] && echo "bench-compare: Apache Kafka $KAFKA_VERSION brokers: $broker_setup"
@@ -499,6 +572,7 @@ for round in $(seq "$rounds"); do
         --messages "$messages" --size "$size" --mode "$workload" --seconds "$run_limit" $(with_map "$t") $(with_tls "$t")
     done
   done
+  ((!round_trips)) || run_round_trips "$round" "${order[@]}"
   for load in "${lat_loads[@]+"${lat_loads[@]}"}"; do
     for t in "${order[@]}"; do
       # shellcheck disable=SC2046
@@ -569,7 +643,7 @@ machine="nproc $(nproc), $cpu_model, kernel $(uname -r), load average $(cut -d' 
 versions="kgate $(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo '?'), $(haproxy -v 2>/dev/null | awk 'NR==1 {print "HAProxy " $3}'), kafka-proxy $KAFKA_PROXY_VERSION, Kroxylicious $KROXYLICIOUS_VERSION"
 [[ $brokers == kafka ]] && versions+=", Apache Kafka $KAFKA_VERSION ($broker_setup)"
 [[ $brokers == kop ]] && versions+=", $broker_setup"
-"$KGATE_PYTHON" "$here/report.py" "$results" "$out_dir" "$(getconf CLK_TCK)" "$machine" "$versions" "${skipped[*]:-}" "$brokers" "$tls"
+"$KGATE_PYTHON" "$here/report.py" "$results" "$out_dir" "$(getconf CLK_TCK)" "$machine" "$versions" "${skipped[*]:-}" "$brokers" "$((tls + brokers_tls))"
 
 # kgate must still stop cleanly: drain and exit 0 on SIGTERM.
 stop_process "${pid[kgate]}"
