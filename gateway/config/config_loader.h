@@ -45,6 +45,7 @@ struct ConfigFlags {
     std::map<std::string, long long> limits;
     // The SNI listener's settings by name (sni-listen, tls-listeners...: gateway/sni/sni_config.h).
     std::map<std::string, std::string> sni;
+    std::optional<std::string> cluster_listen;  // HOST:PORT, or "" / "off"
 };
 
 // Applies the YAML file (if any), then the flags. Every problem found is appended to

@@ -1,6 +1,7 @@
 #include "gateway/config/gateway_config.h"
 
 #include "gateway/routing/own_address.h"
+#include "gateway/cluster_mode/cluster_config.h"
 #include "gateway/sni/sni_config.h"
 
 #include <charconv>
@@ -271,6 +272,7 @@ std::vector<std::string> validate(const GatewayConfig& c) {
     validate_limits(c, problems);
     validate_tls(c.tls, problems);
     validate_sni(c, problems);
+    validate_cluster_listen(c, problems);
     validate_upstream_tls(c, problems);
     if (c.state_dir.empty()) problems.emplace_back("state-dir: must not be empty");
     if (!c.kop_topic_prefix.empty() && !c.kop_topic_prefix.ends_with('/')) {

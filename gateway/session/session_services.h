@@ -39,6 +39,7 @@ struct ListenerTarget {
     bool tls = false;           // it serves TLS
     // The SNI listener: the handshake's server name sets bootstrap and node_id (gateway/sni/).
     const SniRouter* sni = nullptr;
+    bool cluster = false;  // cluster-listen: kgate is the whole cluster (gateway/cluster_mode/)
 };
 
 }  // namespace kgate::gateway
