@@ -75,7 +75,8 @@ awaitable<error_code> ClusterSession::deliver(PendingAnswer& e) {
         spdlog::error("cluster conn {} from {}: {}; closing", id_, peer_, error);
         co_return asio::error::make_error_code(asio::error::invalid_argument);
     }
-    co_return co_await write_frame(client_, std::span<const std::byte>(*built));
+    const std::span<const std::byte> answer(*built);
+    co_return co_await write_frame(client_, answer);
 }
 
 }  // namespace kgate::gateway

@@ -10,7 +10,8 @@ awaitable<void> serve_cluster_connection(tcp::socket socket, SessionServices& se
     static const std::string kListener = "cluster";
     metrics.connection_opened(kListener);
     // Clients are told the port they reached (the listener's own).
-    const auto told_port = services.config.cluster_listen ? services.config.cluster_listen->port : std::uint16_t{0};
+    std::uint16_t told_port = 0;
+    if (services.config.cluster_listen) told_port = services.config.cluster_listen->port;
     ClusterSession session(std::move(socket), services, told_port);
     const auto it = worker.cluster_sessions.insert(worker.cluster_sessions.end(), &session);
     try {

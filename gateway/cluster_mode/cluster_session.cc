@@ -142,7 +142,9 @@ awaitable<ClusterSession::Link*> ClusterSession::link_to(std::int32_t node_id) {
     if (auto ec = co_await connect_with_timeout(link->stream.socket(), route->upstream(), services_.config.connect_timeout)) {
         why = ec.message();
     } else {
-        why = co_await secure_upstream(link->stream, *snapshot, UpstreamCandidate{route->upstream(), node_id}, services_);
+        // Named, not a temporary in the co_await's expression: GCC 12 destroys those twice.
+        const UpstreamCandidate candidate{route->upstream(), node_id};
+        why = co_await secure_upstream(link->stream, *snapshot, candidate, services_);
     }
     if (!why.empty()) {
         upstream_failure_log().warn(fmt::format("cluster conn {} from {}: broker {} at {}: {}", id_, peer_, node_id, link->name, why));
@@ -188,7 +190,8 @@ awaitable<TransportStream*> ClusterSession::lookup_stream() {
     if (auto ec = co_await connect_with_timeout(lookup_.socket(), route->upstream(), services_.config.connect_timeout)) {
         why = ec.message();
     } else {
-        why = co_await secure_upstream(lookup_, *snapshot, UpstreamCandidate{route->upstream(), route->node_id}, services_);
+        const UpstreamCandidate candidate{route->upstream(), route->node_id};
+        why = co_await secure_upstream(lookup_, *snapshot, candidate, services_);
     }
     if (!why.empty()) {
         upstream_failure_log().warn(fmt::format("cluster conn {} from {}: lookups at broker {}: {}", id_, peer_, route->node_id, why));
@@ -215,7 +218,8 @@ awaitable<void> ClusterSession::learn_topics(const TopicNeeds& needs) {
         if (request.topics->empty()) co_return;
     }
     const auto version = version_for(cluster_view().advertised, msg::MetadataRequest::api_key, kLookupMetadataVersion);
-    TransportStream* stream = version ? co_await lookup_stream() : nullptr;
+    if (!version) co_return;
+    TransportStream* stream = co_await lookup_stream();
     if (stream == nullptr) co_return;  // unknown leaders go to any broker, which answers with the error
     std::string error;
     const msg::AnyRequest body = request;
@@ -228,10 +232,11 @@ awaitable<void> ClusterSession::learn_topics(const TopicNeeds& needs) {
     if (const auto* metadata = std::get_if<msg::MetadataResponse>(&answer->body)) view_.learn(*metadata);
 }
 
-awaitable<std::int32_t> ClusterSession::coordinator_for(CoordinatorKey key) {
+awaitable<std::int32_t> ClusterSession::coordinator_for(const CoordinatorKey& key) {
     if (const auto known = view_.coordinator(key); known >= 0) co_return known;
     const auto version = version_for(cluster_view().advertised, msg::FindCoordinatorRequest::api_key, kFirstBatchFindCoordinator);
-    TransportStream* stream = version ? co_await lookup_stream() : nullptr;
+    if (!version) co_return LeaderView::kUnknown;
+    TransportStream* stream = co_await lookup_stream();
     if (stream == nullptr) co_return LeaderView::kUnknown;
     msg::FindCoordinatorRequest request;
     request.key_type = static_cast<std::int8_t>(key.type);
@@ -335,7 +340,8 @@ awaitable<bool> ClusterSession::route(FrameBuffer& frame) {
             break;
         }
         case Route::produce: {
-            co_await learn_topics(topics_named(*decoded));
+            const auto needs = topics_named(*decoded);
+            co_await learn_topics(needs);
             auto layout = layout_produce(frame, error);
             if (!layout) break;
             auto parts = split_produce(*layout, [&](const TopicSpans& t, std::int32_t p) { return leader(t.name, t.id, p); });
@@ -347,8 +353,11 @@ awaitable<bool> ClusterSession::route(FrameBuffer& frame) {
         }
         case Route::fetch:
         case Route::by_topic: {
-            co_await learn_topics(topics_named(*decoded));
-            auto parts = route == Route::fetch ? split_fetch(*decoded, leader, error) : split_by_leader(*decoded, leader, error);
+            const auto needs = topics_named(*decoded);
+            co_await learn_topics(needs);
+            std::optional<std::map<std::int32_t, std::vector<std::byte>>> parts;
+            if (route == Route::fetch) parts = split_fetch(*decoded, leader, error);
+            else parts = split_by_leader(*decoded, leader, error);
             if (!parts) break;
             for (auto& [node, part] : *parts) {
                 entry.nodes.push_back(node);
@@ -378,7 +387,8 @@ awaitable<void> ClusterSession::write_responses() {
         PendingAnswer& entry = pending_.front();
         error_code ec;
         if (entry.answer == Answer::local) {
-            ec = co_await write_frame(client_, std::span<const std::byte>(entry.local));
+            const std::span<const std::byte> local(entry.local);
+            ec = co_await write_frame(client_, local);
         } else {
             entry.answers.resize(entry.nodes.size());
             bool read_all = true;

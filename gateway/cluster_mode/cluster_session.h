@@ -97,7 +97,7 @@ private:
     std::int32_t any_broker() const;
     // Makes sure the view knows the leaders of `topics` (names or ids), asking a broker if not.
     awaitable<void> learn_topics(const TopicNeeds& needs);
-    awaitable<std::int32_t> coordinator_for(CoordinatorKey key);
+    awaitable<std::int32_t> coordinator_for(const CoordinatorKey& key);
     awaitable<TransportStream*> lookup_stream();
     awaitable<bool> send(std::int32_t node_id, std::span<const std::byte> frame);
     awaitable<bool> send(std::int32_t node_id, PieceFrame& frame);

@@ -38,7 +38,10 @@ std::shared_ptr<const ServerTlsContext> load_client_tls(const GatewayConfig& con
 // `slot` holds the connection's place in the limits until the coroutine ends.
 awaitable<void> serve_connection(tcp::socket socket, [[maybe_unused]] ConnectionSlot slot, ListenerTarget target,
                                  SessionServices& services, Worker& worker, GatewayMetrics& metrics) {
-    if (target.cluster) co_return co_await serve_cluster_connection(std::move(socket), services, worker, metrics);
+    if (target.cluster) {
+        co_await serve_cluster_connection(std::move(socket), services, worker, metrics);
+        co_return;
+    }
     const std::string listener = target.sni != nullptr ? std::string("sni") : GatewayMetrics::listener_label(target.bootstrap, target.node_id);
     metrics.connection_opened(listener);
     TransportStream client(std::move(socket));

@@ -76,7 +76,7 @@ TEST(ProduceSplit, EachVersionSplitsByLeaderWithRecordsAsViews) {
             const auto& body = std::get<msg::ProduceRequest>(decoded->body);
             EXPECT_EQ(body.acks, -1);
             EXPECT_EQ(body.timeout_ms, 3000);
-            if (v >= 3) EXPECT_EQ(body.transactional_id, std::optional<std::string>("txn-1"));
+            EXPECT_EQ(body.transactional_id, std::optional<std::string>("txn-1"));
             ASSERT_EQ(body.topic_data.size(), 2u);
             std::size_t record_bytes = 0;
             for (std::size_t t = 0; t < body.topic_data.size(); ++t) {
