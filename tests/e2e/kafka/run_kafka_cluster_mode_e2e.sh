@@ -96,7 +96,8 @@ if ! "$KGATE_PYTHON" - "$cluster" "$TOPIC" "$PARTITIONS" >>"$out" 2>&1 <<'PY'; t
 import sys
 from confluent_kafka.admin import AdminClient, NewTopic
 bootstrap, topic, partitions = sys.argv[1], sys.argv[2], int(sys.argv[3])
-futures = AdminClient({"bootstrap.servers": bootstrap}).create_topics([NewTopic(topic, partitions, 3)], operation_timeout=30)
+admin = AdminClient({"bootstrap.servers": bootstrap})  # kept: the futures die with their client
+futures = admin.create_topics([NewTopic(topic, partitions, 3)], operation_timeout=30)
 futures[topic].result(timeout=60)
 print(f"CreateTopics through the one address: OK {topic} with {partitions} partitions, replication factor 3")
 PY

@@ -71,7 +71,9 @@ TEST(TopicSplit, ListOffsetsEachVersionSplitsAndMerges) {
         const auto out = protocol::decode_response(msg::ListOffsetsResponse::api_key, v, *merged);
         ASSERT_TRUE(out);
         const auto& body = std::get<msg::ListOffsetsResponse>(out->body);
-        EXPECT_EQ(body.throttle_time_ms, 3);
+        if (v >= 2) {
+            EXPECT_EQ(body.throttle_time_ms, 3);  // the longest; v1 has none
+        }
         ASSERT_EQ(body.topics.size(), 2u);
         for (const auto& topic : body.topics) {
             EXPECT_EQ(topic.partitions.size(), 3u) << topic.name;

@@ -94,14 +94,17 @@ TEST(VirtualBroker, DescribeClusterNamesOneBroker) {
 TEST(VirtualBroker, FindCoordinatorEachVersionLearnsAndPresents) {
     for (std::int16_t v = msg::FindCoordinatorRequest::lowest_version; v <= msg::FindCoordinatorRequest::highest_version; ++v) {
         SCOPED_TRACE(testing::Message() << "FindCoordinator v" << v);
+        // v0 has no key type: groups only.
+        const auto type = v >= 1 ? CoordinatorType::transaction : CoordinatorType::group;
+        const auto other = v >= 1 ? CoordinatorType::group : CoordinatorType::transaction;
         msg::FindCoordinatorRequest request;
-        request.key_type = 1;
+        request.key_type = static_cast<std::int8_t>(type);
         if (v >= 4) request.coordinator_keys = {"txn-a", "txn-b"};
         else request.key = "txn-a";
         const auto decoded = protocol::decode_request(test::request_frame(request, v));
         ASSERT_TRUE(decoded);
         const auto question = coordinator_question(*decoded);
-        EXPECT_EQ(question.type, CoordinatorType::transaction);
+        EXPECT_EQ(question.type, type);
         msg::FindCoordinatorResponse answer;
         if (v >= 4) {
             msg::FindCoordinatorResponse::Coordinator a;
@@ -120,16 +123,16 @@ TEST(VirtualBroker, FindCoordinatorEachVersionLearnsAndPresents) {
             answer.port = 9092;
         }
         LeaderView view;
-        view.learn_coordinator({CoordinatorType::transaction, "txn-b"}, 3);
+        view.learn_coordinator({type, "txn-b"}, 3);
         present_find_coordinator(answer, v, question, view, kSelf);
-        EXPECT_EQ(view.coordinator({CoordinatorType::transaction, "txn-a"}), 2);
-        EXPECT_EQ(view.coordinator({CoordinatorType::group, "txn-a"}), LeaderView::kUnknown);
+        EXPECT_EQ(view.coordinator({type, "txn-a"}), 2);
+        EXPECT_EQ(view.coordinator({other, "txn-a"}), LeaderView::kUnknown);
         if (v >= 4) {
             EXPECT_EQ(answer.coordinators[0].node_id, kSelf.node_id);
             EXPECT_EQ(answer.coordinators[0].host, kSelf.host);
             EXPECT_EQ(answer.coordinators[1].node_id, -1);  // the failed lookup keeps its error
             EXPECT_EQ(answer.coordinators[1].error_code, 15);
-            EXPECT_EQ(view.coordinator({CoordinatorType::transaction, "txn-b"}), LeaderView::kUnknown);
+            EXPECT_EQ(view.coordinator({type, "txn-b"}), LeaderView::kUnknown);
         } else {
             EXPECT_EQ(answer.node_id, kSelf.node_id);
             EXPECT_EQ(answer.port, kSelf.port);
