@@ -7,6 +7,9 @@
 #      and reads them back whole, then again in a consumer group (kcat -G)
 #   3. confluent-kafka (librdkafka) produces COUNT messages idempotently and reads them back with
 #      a 2-member consumer group through the one address: nothing lost or duplicated
+#   4. confluent_e2e.py through it: COUNT idempotent records read back in order per partition by
+#      a classic and a KIP-848 group, transactions committed and aborted read exactly with
+#      read_committed, librdkafka's statistics naming the one address only
 # Then kgate must stop on SIGTERM with status 0 and no critical line.
 #
 #   run_kafka_cluster_mode_e2e.sh KGATE WORKDIR
@@ -143,6 +146,16 @@ cluster_port=${cluster##*:}
   --gateway-ports "$cluster_port-$cluster_port" --timeout-s 120 --security-protocol PLAINTEXT >"$run/3.out" 2>"$run/3.err" || status=1
 [[ -s $run/3.out ]] || echo "clients: FAILED no summary; $(tail -n 3 "$run/3.err")" >"$run/3.out"
 report "3. confluent-kafka through the one address: $COUNT idempotent messages, read back by a 2-member group" "$status" "$t" "$run/3.out"
+
+# ---- 4. confluent_e2e.py: per-partition order, KIP-848 group, transactions, statistics ----
+t=$(date +%s)
+status=0
+timeout -s KILL 300 "$KGATE_PYTHON" "$here/../clients/confluent_e2e.py" --bootstrap "$cluster" --gateway-ports "$cluster_port-$cluster_port" \
+  --hidden "$hidden_list" --run-id "cluster-$$" --count "$COUNT" --timeout-s 120 \
+  --scenarios produce,classic,consumer,transactions,statistics >"$run/4.out" 2>"$run/4.err" ||
+  { echo "confluent-kafka: FAILED (exit status $?): $(tail -n 3 "$run/4.err")" >>"$run/4.out"; status=1; }
+report "4. confluent-kafka through the one address: order per partition, classic and KIP-848 groups, transactions read_committed" \
+  "$status" "$t" "$run/4.out"
 
 report_kgate_stop "$run" "$run/kgate.log"
 if [[ ${#failures[@]} -gt 0 ]]; then
