@@ -10,6 +10,8 @@
 #   4. confluent_e2e.py through it: COUNT idempotent records read back in order per partition by
 #      a classic and a KIP-848 group, transactions committed and aborted read exactly with
 #      read_committed, librdkafka's statistics naming the one address only
+#   5. Java kafka-clients 2.6.0 and the codec's release (tests/e2e/java): idempotent produce read
+#      back by a 3-member group in order, transactions read back exactly with read_committed
 # Then kgate must stop on SIGTERM with status 0 and no critical line.
 #
 #   run_kafka_cluster_mode_e2e.sh KGATE WORKDIR
@@ -156,6 +158,13 @@ timeout -s KILL 300 "$KGATE_PYTHON" "$here/../clients/confluent_e2e.py" --bootst
   { echo "confluent-kafka: FAILED (exit status $?): $(tail -n 3 "$run/4.err")" >>"$run/4.out"; status=1; }
 report "4. confluent-kafka through the one address: order per partition, classic and KIP-848 groups, transactions read_committed" \
   "$status" "$t" "$run/4.out"
+
+# ---- 5. Java kafka-clients (2.6.0 and the codec's release): produce/consume with a group, transactions ----
+t=$(date +%s)
+status=0
+"$here/../java/run_java_e2e.sh" "$cluster" "$cluster_port-$cluster_port" "$run/java" --count "$COUNT" --consumers 3 --partitions 12 \
+  --replication-factor 3 --timeout-s 120 --scenarios produce-consume,transactions --hidden "$hidden_list" >"$run/5.out" 2>&1 || status=1
+report "5. Java kafka-clients through the one address: idempotent produce, a 3-member group, transactions" "$status" "$t" "$run/5.out"
 
 report_kgate_stop "$run" "$run/kgate.log"
 if [[ ${#failures[@]} -gt 0 ]]; then
