@@ -11,6 +11,7 @@
 #include "gateway/log/rate_limited_log.h"
 #include "gateway/net/frame_errors.h"
 #include "gateway/static_map/cluster_view_wait.h"
+#include "gateway/upstream/bootstrap_candidates.h"
 #include "gateway/upstream/broker_call.h"
 #include "gateway/upstream/connect.h"
 #include "gateway/upstream_tls/session_upstream_tls.h"
@@ -120,13 +121,17 @@ awaitable<void> ClusterSession::read_requests() {
     writer_wake_.cancel();
 }
 
-std::int32_t ClusterSession::any_broker() const {
-    if (!links_.empty()) return links_.begin()->first;
+awaitable<std::int32_t> ClusterSession::any_broker() {
+    if (!links_.empty()) co_return links_.begin()->first;
     const auto snapshot = services_.routing.snapshot();
-    for (const auto& route : snapshot->routes()) {
-        if (!route.draining) return route.node_id;
+    const auto candidates = bootstrap_candidates(snapshot->routes(), cluster_view(), services_.config.upstream,
+                                                 services_.bootstrap_round_robin.fetch_add(1));
+    for (const auto& c : candidates) {
+        if (c.node_id < 0) continue;  // a configured bootstrap server: not a broker kgate routes to
+        if (co_await link_to(c.node_id) != nullptr) co_return c.node_id;
+        if (closed_) break;
     }
-    return -1;
+    co_return -1;
 }
 
 awaitable<ClusterSession::Link*> ClusterSession::link_to(std::int32_t node_id) {
@@ -183,7 +188,8 @@ awaitable<bool> ClusterSession::send(std::int32_t node_id, PieceFrame& frame) {
 awaitable<TransportStream*> ClusterSession::lookup_stream() {
     if (lookup_open_) co_return &lookup_;
     const auto snapshot = services_.routing.snapshot();
-    const auto* route = snapshot->find(any_broker());
+    const auto any = co_await any_broker();
+    const auto* route = snapshot->find(any);
     if (route == nullptr) co_return nullptr;
     lookup_ = TransportStream(tcp::socket(client_.get_executor()));
     std::string why;
@@ -316,7 +322,7 @@ awaitable<bool> ClusterSession::route(FrameBuffer& frame) {
     }
     bool expect_answer = true;
     if (const auto* produce = std::get_if<msg::ProduceRequest>(&decoded->body)) expect_answer = produce->acks != 0;
-    const std::int32_t fallback = any_broker();
+    const std::int32_t fallback = co_await any_broker();
     const auto leader = [&](std::string_view topic, const protocol::Uuid& id, std::int32_t partition) {
         const auto node = id.is_zero() ? view_.leader(topic, partition) : view_.leader(id, partition);
         return node >= 0 ? node : fallback;

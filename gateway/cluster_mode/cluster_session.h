@@ -93,8 +93,9 @@ private:
     // Routes one request: local answer, forward or split; false when the connection must close.
     awaitable<bool> route(FrameBuffer& frame);
     awaitable<Link*> link_to(std::int32_t node_id);
-    // A broker with an open link, else any the routing table knows.
-    std::int32_t any_broker() const;
+    // A broker with an open link, else the first that connects, in bootstrap order (the ones the
+    // latest discovery found first, rotated): a stopped broker is passed over. -1 when none does.
+    awaitable<std::int32_t> any_broker();
     // Makes sure the view knows the leaders of `topics` (names or ids), asking a broker if not.
     awaitable<void> learn_topics(const TopicNeeds& needs);
     awaitable<std::int32_t> coordinator_for(const CoordinatorKey& key);
