@@ -14,7 +14,10 @@
 #      back by a 3-member group in order, transactions read back exactly with read_committed
 # Then kgate must stop on SIGTERM with status 0 and no critical line.
 #
-#   run_kafka_cluster_mode_e2e.sh KGATE WORKDIR
+#   6. node 2 SIGKILLed and restarted while kgate-e2e produces idempotently through the one
+#      address; a 2-member group then reads back every message once, in order per partition
+#
+#   run_kafka_cluster_mode_e2e.sh KGATE KGATE_E2E WORKDIR
 #
 # Not in scripts/test's default run while cluster mode is in progress: it exits 77 (skipped)
 # unless KGATE_CLUSTER_MODE_E2E=1. Needs the broker jars as kafka_e2e does, kcat and the
@@ -22,12 +25,12 @@
 # or KGATE_E2E_KEEP=1.
 set -euo pipefail
 
-[[ $# -eq 2 ]] || { echo "usage: $0 KGATE WORKDIR" >&2; exit 2; }
+[[ $# -eq 3 ]] || { echo "usage: $0 KGATE KGATE_E2E WORKDIR" >&2; exit 2; }
 if [[ ${KGATE_CLUSTER_MODE_E2E:-0} != 1 ]]; then
   echo "kafka_cluster_mode_e2e: skipped (cluster mode is in progress; KGATE_CLUSTER_MODE_E2E=1 runs it)"
   exit 77
 fi
-kgate=$1 workdir=$2
+kgate=$1 e2e=$2 workdir=$3
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=scripts/versions
 source "$here/../../../scripts/versions"
@@ -36,7 +39,7 @@ readonly COUNT=${KGATE_CLUSTER_MODE_E2E_COUNT:-3000} KCAT_COUNT=600 TOPIC=cluste
 die() { echo "kafka_cluster_mode_e2e: FAILED: $*" >&2; exit 1; }
 
 source "$here/../../integration/process_helpers.sh"
-require_tools "$kgate" -- java kcat python3 timeout
+require_tools "$kgate" "$e2e" -- java kcat python3 timeout
 [[ -x $KGATE_PYTHON ]] || die "no Python virtual environment at $KGATE_VENV (scripts/setup makes it)"
 mkdir -p "$workdir"
 run=$(mktemp -d "$workdir/run.XXXXXX")
@@ -165,6 +168,35 @@ status=0
 "$here/../java/run_java_e2e.sh" "$cluster" "$cluster_port-$cluster_port" "$run/java" --count "$COUNT" --consumers 3 --partitions 12 \
   --replication-factor 3 --timeout-s 120 --scenarios produce-consume,transactions --hidden "$hidden_list" >"$run/5.out" 2>&1 || status=1
 report "5. Java kafka-clients through the one address: idempotent produce, a 3-member group, transactions" "$status" "$t" "$run/5.out"
+
+# ---- 6. a broker killed mid-stream and restarted ----
+t=$(date +%s)
+status=0
+# shellcheck source=tests/e2e/current_librdkafka.sh
+source "$here/../current_librdkafka.sh"
+e2e=$(current_librdkafka_wrapper "$e2e" "$run/client") || die "cannot run kgate-e2e on the pinned librdkafka"
+common=(--bootstrap "$cluster" --gateway-ports "$cluster_port-$cluster_port" --upstream "$hidden_list")
+victim=2 fault_count=30000
+"$e2e" produce --label broker-kill "${common[@]}" --topic cluster-kill --run-id "c6-$$" --count "$fault_count" \
+  --duration-ms 25000 --timeout-s 180 --started-file "$run/6.started" >"$run/6.produce" 2>"$run/6.produce.err" &
+producer_pid=$!
+bg_pids+=("$producer_pid")
+wait_until "$READY_WAIT_S" "$producer_pid" "broker-kill producer" test -e "$run/6.started"
+sleep 4
+kafka_broker_kill "$victim"
+killed_at=$(date +%s)
+sleep 6
+alive "$producer_pid" || { echo "faults: FAILED the producer had finished before node $victim was restarted" >>"$run/6.faults"; status=1; }
+kafka_broker_start "$victim"
+kafka_broker_wait "$victim" "$CLUSTER_WAIT_S"
+echo "faults: node $victim SIGKILLed $((killed_at - t)) s into the run, restarted 6 s later, back $(elapsed_since "$killed_at") s after the kill" >>"$run/6.faults"
+wait "$producer_pid" || status=1
+bg_pids=()
+"$e2e" consume --label after-kill "${common[@]}" --topic cluster-kill --run-id "c6-$$" --group "cluster-kill-$$" \
+  --consumers 2 --expect "$fault_count" --timeout-s 120 >"$run/6.consume" 2>"$run/6.consume.err" || status=1
+alive "$kgate_pid" || { echo "kgate: FAILED it exited" >>"$run/6.faults"; status=1; }
+report "6. node $victim SIGKILLed and restarted while $fault_count idempotent messages go through the one address" "$status" "$t" \
+  "$run/6.faults" "$run/6.produce" "$run/6.consume"
 
 report_kgate_stop "$run" "$run/kgate.log"
 if [[ ${#failures[@]} -gt 0 ]]; then
