@@ -177,11 +177,7 @@ source "$here/../current_librdkafka.sh"
 e2e=$(current_librdkafka_wrapper "$e2e" "$run/client") || die "cannot run kgate-e2e on the pinned librdkafka"
 common=(--bootstrap "$cluster" --gateway-ports "$cluster_port-$cluster_port" --upstream "$hidden_list")
 victim=2 fault_count=30000
-"$e2e" produce --label broker-kill "${common[@]}" --topic cluster-kill --run-id "c6-$$" --count "$fault_count" \
-  --duration-ms 25000 --timeout-s 180 --started-file "$run/6.started" >"$run/6.produce" 2>"$run/6.produce.err" &
-producer_pid=$!
-bg_pids+=("$producer_pid")
-wait_until "$READY_WAIT_S" "$producer_pid" "broker-kill producer" test -e "$run/6.started"
+start_paced_producer "$e2e" "$run/6.produce" broker-kill "$fault_count" 25000 "${common[@]}" --topic cluster-kill --run-id "c6-$$"
 sleep 4
 kafka_broker_kill "$victim"
 killed_at=$(date +%s)
