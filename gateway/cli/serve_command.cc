@@ -77,6 +77,8 @@ void add_config_options(CLI::App* cmd, gateway::ConfigFlags& f) {
         cmd->add_option_function<std::string>(std::string("--") + setting.name,
                                               [&f, key = std::string(setting.name)](const std::string& v) { f.plaintext[key] = v; }, setting.help);
     }
+    cmd->add_option("--cluster-listen", f.cluster_listen,
+                    "HOST:PORT where kgate is the whole cluster: one broker, every request routed by its content (in progress: see README)");
     cmd->add_option("--upstream-sasl-mechanism", f.upstream_sasl_mechanism,
                     "SASL mechanism for kgate's own connections to brokers that require it (PLAIN, SCRAM-SHA-256, SCRAM-SHA-512)");
     cmd->add_option("--upstream-sasl-username", f.upstream_sasl_username, "username for --upstream-sasl-mechanism");

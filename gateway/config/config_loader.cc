@@ -8,6 +8,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "gateway/plaintext_listeners/plaintext_config.h"
+#include "gateway/cluster_mode/cluster_config.h"
 #include "gateway/sni/sni_config.h"
 #include "gateway/config/upstream_tls_yaml.h"
 #include "gateway/config/yaml_scalar.h"
@@ -147,7 +148,7 @@ void apply_yaml(GatewayConfig& c, const std::string& file, std::vector<std::stri
                                                 "upstream-timeout-margin-ms", "request-memory-budget", "response-memory-budget",
                                                 "pre-auth-max-frame-size", "tls-certificate", "tls-key", "tls-client-auth",
                                                 "tls-client-ca", "tls-handshake-timeout-ms",
-                                                "upstream-tls"};
+                                                "upstream-tls", "cluster-listen"};
     for (const auto& kv : root) {
         const auto key = kv.first.as<std::string>();
         const std::string where = fmt::format("{}: {}", file, key);
@@ -198,6 +199,9 @@ void apply_yaml(GatewayConfig& c, const std::string& file, std::vector<std::stri
             else if (scalar(v, where, s, problems) && !parse_http_listen(s, c.admin_listen, error)) {
                 problems.push_back(fmt::format("{}: {}", where, error));
             }
+        } else if (key == "cluster-listen") {
+            if (v.IsNull()) c.cluster_listen.reset();
+            else if (scalar(v, where, s, problems)) apply_cluster_listen(c, s, where, problems);
         } else if (key == "admin-token-file") {
             scalar(v, where, c.admin_token_file, problems);
         } else if (key == "admin-tls-cert") {
@@ -329,6 +333,7 @@ GatewayConfig load_config(const ConfigFlags& f, std::vector<std::string>& proble
     for (const auto& [name, value] : f.limits) apply_limit(c, name, value, "--" + name, problems);
     for (const auto& [name, value] : f.sni) apply_sni_setting(c, name, value, "--" + name, problems);
     for (const auto& [name, value] : f.plaintext) apply_plaintext_setting(c, name, value, "--" + name, problems);
+    if (f.cluster_listen) apply_cluster_listen(c, *f.cluster_listen, "--cluster-listen", problems);
     if (f.upstream_sasl_mechanism) c.upstream_sasl.mechanism = *f.upstream_sasl_mechanism;
     if (f.upstream_sasl_username) c.upstream_sasl.username = *f.upstream_sasl_username;
     if (f.upstream_sasl_password_file) c.upstream_sasl.password_file = *f.upstream_sasl_password_file;

@@ -47,6 +47,7 @@ struct ConfigFlags {
     std::map<std::string, std::string> sni;
     // The plaintext listeners beside TLS ones (plaintext-listen...: gateway/plaintext_listeners/).
     std::map<std::string, std::string> plaintext;
+    std::optional<std::string> cluster_listen;  // HOST:PORT, or "" / "off"
 };
 
 // Applies the YAML file (if any), then the flags. Every problem found is appended to

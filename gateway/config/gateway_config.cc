@@ -2,6 +2,7 @@
 
 #include "gateway/routing/own_address.h"
 #include "gateway/plaintext_listeners/plaintext_config.h"
+#include "gateway/cluster_mode/cluster_config.h"
 #include "gateway/sni/sni_config.h"
 
 #include <charconv>
@@ -273,6 +274,7 @@ std::vector<std::string> validate(const GatewayConfig& c) {
     validate_tls(c.tls, problems);
     validate_sni(c, problems);
     validate_plaintext_listeners(c, problems);
+    validate_cluster_listen(c, problems);
     validate_upstream_tls(c, problems);
     if (c.state_dir.empty()) problems.emplace_back("state-dir: must not be empty");
     if (!c.kop_topic_prefix.empty() && !c.kop_topic_prefix.ends_with('/')) {

@@ -97,6 +97,7 @@ struct GatewayConfig {
     ClientTls tls;
     SniSettings sni;  // one TLS port for the whole cluster (gateway/sni/)
     PlaintextListenerSettings plaintext;  // plaintext listeners beside TLS ones (gateway/plaintext_listeners/)
+    std::optional<HostPort> cluster_listen;  // one address, kgate as the whole cluster (gateway/cluster_mode/)
     UpstreamTls upstream_tls;  // how kgate reaches brokers: discovery, and every route without its own
     std::map<std::int32_t, UpstreamTls> route_tls;  // an `overrides` entry's tls, by node id
     // Operator HTTP endpoints (/healthz, /readyz, /routes, /metrics); nullopt: disabled.

@@ -41,7 +41,7 @@ void check_clashes(const GatewayConfig& c, int shift, std::vector<std::string>& 
         }
     }
     for (const auto& [name, listener] : {std::pair{"http-listen", &c.http_listen}, std::pair{"admin-listen", &c.admin_listen},
-                                         std::pair{"sni-listen", &c.sni.listen}}) {
+                                         std::pair{"sni-listen", &c.sni.listen}, std::pair{"cluster-listen", &c.cluster_listen}}) {
         if (!*listener) continue;
         const int port = (*listener)->port;
         if (overlap({port, port}, bootstrap) || overlap({port, port}, brokers)) {

@@ -6,6 +6,7 @@
 
 #include "gateway/rewrite/response_rewriter.h"
 #include "protocol/codec/api_table.h"
+#include "protocol/messages/response_header.h"
 
 namespace kgate::gateway {
 namespace {
@@ -88,6 +89,27 @@ ApiVersionsResponse unsupported_api_versions_response(const ApiRanges& ranges) {
         range = ApiRange{api->min_version, api->max_version};
     }
     out.api_keys.push_back(api_version_entry(kApiVersionsKey, range));
+    return out;
+}
+
+std::vector<std::byte> api_versions_answer_frame(const ApiRanges& offered, const ApiVersionsResponse& template_from_broker,
+                                                 std::int16_t asked, std::int32_t correlation_id) {
+    std::int16_t max_supported = 0;
+    if (auto it = offered.find(kApiVersionsKey); it != offered.end()) max_supported = it->second.max;
+    protocol::messages::ResponseHeader header;
+    header.correlation_id = correlation_id;
+    ApiVersionsResponse body;
+    std::int16_t body_version = asked;
+    if (asked > max_supported) {
+        body = unsupported_api_versions_response(offered);  // KIP-511: a v0 body
+        body_version = 0;
+    } else {
+        body = build_api_versions_response(offered, template_from_broker, asked);
+    }
+    std::vector<std::byte> out(header.encoded_size(0) + body.encoded_size(body_version));
+    protocol::Writer w(out);
+    header.encode(w, 0);  // the ApiVersions response header is always v0
+    body.encode(w, body_version);
     return out;
 }
 

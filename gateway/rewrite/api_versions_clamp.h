@@ -5,6 +5,7 @@
 #include <map>
 #include <set>
 #include <span>
+#include <vector>
 
 #include "protocol/messages/api_versions_response.h"
 
@@ -41,5 +42,11 @@ protocol::messages::ApiVersionsResponse build_api_versions_response(
 // a v0 body. ErrorCode UNSUPPORTED_VERSION, and ApiKeys holding only the ApiVersions range
 // (taken from `ranges`, else the codec's) so the client retries with a version it can use.
 protocol::messages::ApiVersionsResponse unsupported_api_versions_response(const ApiRanges& ranges);
+
+// The whole answer frame (v0 header, always) to an ApiVersions request at `asked`: offering
+// `offered`, or the KIP-511 v0 answer when `asked` is newer than the ApiVersions range offered.
+std::vector<std::byte> api_versions_answer_frame(const ApiRanges& offered,
+                                                 const protocol::messages::ApiVersionsResponse& template_from_broker,
+                                                 std::int16_t asked, std::int32_t correlation_id);
 
 }  // namespace kgate::gateway

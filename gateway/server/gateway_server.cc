@@ -10,6 +10,8 @@
 
 #include "gateway/limits/open_files.h"
 #include "gateway/sni/sni_report.h"
+#include "gateway/cluster_mode/cluster_listener.h"
+#include "gateway/cluster_mode/cluster_session.h"
 #include "gateway/session/client_session.h"
 #include "gateway/tls/transport_stream.h"
 #include "gateway/upstream_tls/upstream_tls_startup.h"
@@ -37,6 +39,10 @@ std::shared_ptr<const ServerTlsContext> load_client_tls(const GatewayConfig& con
 // `slot` holds the connection's place in the limits until the coroutine ends.
 awaitable<void> serve_connection(tcp::socket socket, [[maybe_unused]] ConnectionSlot slot, ListenerTarget target,
                                  SessionServices& services, Worker& worker, GatewayMetrics& metrics) {
+    if (target.cluster) {
+        co_await serve_cluster_connection(std::move(socket), services, worker, metrics);
+        co_return;
+    }
     std::string listener = target.sni != nullptr ? std::string("sni") : GatewayMetrics::listener_label(target.bootstrap, target.node_id);
     if (target.plaintext != nullptr) listener.insert(0, "plaintext-");
     metrics.connection_opened(listener);
@@ -134,7 +140,8 @@ bool GatewayServer::open_listener_at(const HostPort& where, ListenerTarget targe
     tcp::acceptor& stored = listeners_.emplace_back(Listener{std::move(acceptor), port}).acceptor;
     asio::co_spawn(control_, accept_loop(stored, target), asio::detached);
     const char* tls = target.tls ? " (TLS)" : target.plaintext != nullptr ? " (plaintext, beside TLS)" : "";
-    if (target.sni != nullptr) log_sni_listener(*target.sni);
+    if (target.cluster) spdlog::info("cluster listener on {}: the whole cluster as one broker", where.to_string());
+    else if (target.sni != nullptr) log_sni_listener(*target.sni);
     else if (target.bootstrap) spdlog::info("bootstrap listener on {}{}", where.to_string(), tls);
     else spdlog::info("broker {} listener on {}{}", target.node_id, where.to_string(), tls);
     return true;
@@ -189,6 +196,7 @@ bool GatewayServer::open_listeners() {
     else if (plaintext_ && !open_listener_at(plaintext_->bootstrap(), ListenerTarget{true, -1, false, nullptr, &*plaintext_}, error)) {
         failed = "plaintext bootstrap";
     }
+    else if (config_.cluster_listen && !open_listener_at(*config_.cluster_listen, cluster_listener_target(), error)) failed = "cluster";
     if (failed != nullptr) {
         spdlog::critical("cannot open the {} listener: {}", failed, error);
         exit_status_ = 1;
@@ -250,6 +258,7 @@ void GatewayServer::begin_shutdown(int signal_number) {
     for (auto& w : workers_.workers()) {
         asio::post(w->context, [worker = w.get()] {
             for (ClientSession* s : worker->sessions) s->drain();
+            for (ClusterSession* s : worker->cluster_sessions) s->drain();
         });
     }
     asio::co_spawn(control_, finish_shutdown(), asio::detached);

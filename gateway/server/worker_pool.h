@@ -15,11 +15,13 @@
 namespace kgate::gateway {
 
 class ClientSession;
+class ClusterSession;
 
 struct Worker {
     asio::io_context context{1};
     asio::executor_work_guard<asio::io_context::executor_type> guard = asio::make_work_guard(context);
     std::list<ClientSession*> sessions;  // touched only on this worker's thread
+    std::list<ClusterSession*> cluster_sessions;  // cluster-listen's, likewise
     // With client-facing TLS: this thread's view of the certificate in use (no lock per handshake).
     std::optional<Cached<ServerTlsContext>> tls;
     std::thread thread;

@@ -335,23 +335,7 @@ bool ClientSession::admit_request(std::span<const std::byte> frame, InFlight& en
 
 std::vector<std::byte> ClientSession::api_versions_answer(std::int16_t asked, std::int32_t correlation_id) {
     const auto& view = cluster_.get();
-    std::int16_t max_supported = 0;
-    if (auto it = view.offered.find(kApiVersions); it != view.offered.end()) max_supported = it->second.max;
-    msg::ResponseHeader header;
-    header.correlation_id = correlation_id;
-    msg::ApiVersionsResponse body;
-    std::int16_t body_version = asked;
-    if (asked > max_supported) {
-        body = unsupported_api_versions_response(view.offered);  // KIP-511: a v0 body
-        body_version = 0;
-    } else {
-        body = build_api_versions_response(view.offered, view.template_response, asked);
-    }
-    std::vector<std::byte> out(header.encoded_size(0) + body.encoded_size(body_version));
-    protocol::Writer w(out);
-    header.encode(w, 0);  // the ApiVersions response header is always v0
-    body.encode(w, body_version);
-    return out;
+    return api_versions_answer_frame(view.offered, view.template_response, asked, correlation_id);
 }
 
 awaitable<void> ClientSession::read_requests() {

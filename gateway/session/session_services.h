@@ -43,6 +43,7 @@ struct ListenerTarget {
     // A plaintext listener beside TLS ones: its clients are told the plaintext ports
     // (gateway/plaintext_listeners/).
     const PlaintextPorts* plaintext = nullptr;
+    bool cluster = false;  // cluster-listen: kgate is the whole cluster (gateway/cluster_mode/)
 };
 
 }  // namespace kgate::gateway

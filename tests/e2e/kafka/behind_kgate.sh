@@ -16,6 +16,11 @@
 #                                   directory (and prints the logs' last lines) on failure
 #   kafka_libs_or_die               the broker jars in $kafka_libs, or a failure saying how to
 #                                   fetch them
+#   start_paced_producer E2E OUT LABEL COUNT DURATION_MS ARGS...
+#                                   kgate-e2e producing COUNT messages over DURATION_MS in the
+#                                   background (ARGS: bootstrap, topic, run id...), output in
+#                                   OUT and OUT.err; sets producer_pid (added to bg_pids) once it
+#                                   has started
 
 kafka_hidden_addresses() {
   local n
@@ -64,4 +69,14 @@ kafka_e2e_cleanup() {
   [[ -n ${tap_pid:-} ]] && stop_process "$tap_pid"
   kafka_cluster_stop
   finish_run "$name" "$status" 15 "$run"/kgate*.log "$run"/kafka/node-*/broker.log
+}
+
+start_paced_producer() {
+  local e2e=$1 out=$2 label=$3 count=$4 duration_ms=$5
+  shift 5
+  "$e2e" produce --label "$label" --count "$count" --duration-ms "$duration_ms" --timeout-s 180 --started-file "$out.started" \
+    "$@" >"$out" 2>"$out.err" &
+  producer_pid=$!
+  bg_pids+=("$producer_pid")
+  wait_until "$READY_WAIT_S" "$producer_pid" "$label producer" test -e "$out.started"
 }
