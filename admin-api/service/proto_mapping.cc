@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include "gateway/plaintext_listeners/plaintext_ports.h"
+
 namespace kgate::admin {
 
 void to_proto(const gateway::UpstreamTls& t, pb::UpstreamTls& out) {
@@ -141,7 +143,7 @@ void to_proto(const gateway::GatewayStatus& s, bool tls, pb::GetStatusResponse& 
         plaintext.set_enabled(true);
         plaintext.set_listen(c.plaintext.listen->to_string());
         plaintext.set_advertised_host(c.plaintext.told_host());
-        plaintext.set_port_shift(static_cast<int>(c.plaintext.listen->port) - static_cast<int>(c.listen.port));
+        plaintext.set_port_shift(gateway::plaintext_port_shift(c));
     }
 }
 

@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include "gateway/plaintext_listeners/plaintext_ports.h"
+
 namespace kgate::gateway {
 namespace {
 
@@ -90,7 +92,7 @@ void validate_plaintext_listeners(const GatewayConfig& c, std::vector<std::strin
         problems.push_back(fmt::format("plaintext-advertised-host: clients cannot connect to \"{}\"; set the address clients of the "
                                        "plaintext listeners should use", p.told_host()));
     }
-    check_clashes(c, static_cast<int>(p.listen->port) - static_cast<int>(c.listen.port), problems);
+    check_clashes(c, plaintext_port_shift(c), problems);
 }
 
 }  // namespace kgate::gateway

@@ -2,10 +2,14 @@
 
 namespace kgate::gateway {
 
+int plaintext_port_shift(const GatewayConfig& config) {
+    return static_cast<int>(config.plaintext.listen->port) - static_cast<int>(config.listen.port);
+}
+
 std::optional<PlaintextPorts> PlaintextPorts::from(const GatewayConfig& config) {
     const auto& p = config.plaintext;
     if (!p.enabled()) return std::nullopt;
-    return PlaintextPorts(*p.listen, p.told_host(), static_cast<int>(p.listen->port) - static_cast<int>(config.listen.port));
+    return PlaintextPorts(*p.listen, p.told_host(), plaintext_port_shift(config));
 }
 
 std::optional<std::uint16_t> PlaintextPorts::port_for(std::uint16_t tls_port) const {

@@ -10,6 +10,10 @@
 
 namespace kgate::gateway {
 
+// How far each plaintext port is from its TLS twin: plaintext-listen's port less listen's.
+// Only meaningful with plaintext-listen set.
+int plaintext_port_shift(const GatewayConfig& config);
+
 class PlaintextPorts {
 public:
     // nullopt when plaintext-listen is not set.

@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include "gateway/plaintext_listeners/plaintext_ports.h"
+
 namespace kgate::gateway {
 namespace {
 
@@ -21,25 +23,26 @@ bool reaches(std::string_view bound, std::string_view host, std::string_view adv
     return is_loopback(bound) && is_loopback(host);
 }
 
+// Whether `port` is one of the broker listeners' (TLS) ports: in broker-ports, or any route's.
+bool broker_listener_port(const GatewayConfig& config, std::span<const BrokerRoute> routes, int port) {
+    if (port >= config.first_broker_port() && port <= config.last_broker_port()) return true;
+    return std::any_of(routes.begin(), routes.end(), [&](const BrokerRoute& r) { return r.listen_port == port; });
+}
+
 }  // namespace
 
 std::optional<std::string> own_listener(const GatewayConfig& config, std::span<const BrokerRoute> routes, const HostPort& target) {
     const std::string advertised = config.client_host();
     if (reaches(config.listen.host, target.host, advertised)) {
         if (target.port == config.listen.port) return fmt::format("the gateway's bootstrap listener {}", config.listen.to_string());
-        const bool in_range = target.port >= config.first_broker_port() && target.port <= config.last_broker_port();
-        const bool a_route_listens = std::any_of(routes.begin(), routes.end(), [&](const BrokerRoute& r) { return r.listen_port == target.port; });
-        if (in_range || a_route_listens) {
-            return fmt::format("the gateway's own broker port {}", target.port);
-        }
+        if (broker_listener_port(config, routes, target.port)) return fmt::format("the gateway's own broker port {}", target.port);
     }
     if (const auto& p = config.plaintext; p.enabled() && reaches(p.listen->host, target.host, p.told_host())) {
-        const int shift = static_cast<int>(p.listen->port) - static_cast<int>(config.listen.port);
         if (target.port == p.listen->port) return fmt::format("the gateway's plaintext bootstrap listener {}", p.listen->to_string());
-        const int tls_port = static_cast<int>(target.port) - shift;
-        const bool in_range = tls_port >= config.first_broker_port() && tls_port <= config.last_broker_port();
-        const bool a_route_listens = std::any_of(routes.begin(), routes.end(), [&](const BrokerRoute& r) { return r.listen_port == tls_port; });
-        if (in_range || a_route_listens) return fmt::format("the gateway's own plaintext broker port {}", target.port);
+        // A plaintext broker port is a TLS one shifted.
+        if (broker_listener_port(config, routes, static_cast<int>(target.port) - plaintext_port_shift(config))) {
+            return fmt::format("the gateway's own plaintext broker port {}", target.port);
+        }
     }
     for (const auto& [name, listener] : {std::pair{"HTTP", &config.http_listen}, std::pair{"admin", &config.admin_listen},
                                          std::pair{"SNI", &config.sni.listen}}) {
