@@ -45,7 +45,7 @@ std::optional<std::string> own_listener(const GatewayConfig& config, std::span<c
         }
     }
     for (const auto& [name, listener] : {std::pair{"HTTP", &config.http_listen}, std::pair{"admin", &config.admin_listen},
-                                         std::pair{"SNI", &config.sni.listen}}) {
+                                         std::pair{"SNI", &config.sni.listen}, std::pair{"cluster", &config.cluster_listen}}) {
         if (*listener && target.port == (*listener)->port && reaches((*listener)->host, target.host, advertised)) {
             return fmt::format("the gateway's {} listener {}", name, (*listener)->to_string());
         }

@@ -15,7 +15,7 @@ namespace kgate::gateway {
 
 // What the address is ("the gateway's bootstrap listener ...", "... own broker port 34002")
 // when it is one of the gateway's listeners: bootstrap, the broker port range or any route's
-// listen port, the plaintext listeners beside TLS ones, HTTP, admin, SNI. nullopt otherwise.
+// listen port, the plaintext listeners beside TLS ones, HTTP, admin, SNI, cluster. nullopt otherwise.
 std::optional<std::string> own_listener(const GatewayConfig& config, std::span<const BrokerRoute> routes, const HostPort& target);
 
 // The gateway broker port `advertised` names, when it names one: an address that reaches the

@@ -27,6 +27,13 @@ TEST(OwnListener, NamesEachOfTheGatewaysListeners) {
     EXPECT_TRUE(own_listener(c, routes, {"127.0.0.1", 35000}));
 }
 
+TEST(OwnListener, TheClusterListenerIsTheGatewaysToo) {
+    GatewayConfig c = loopback_gateway();
+    c.cluster_listen = HostPort{"127.0.0.1", 34200};
+    EXPECT_EQ(own_listener(c, {}, {"localhost", 34200}), "the gateway's cluster listener 127.0.0.1:34200");
+    EXPECT_FALSE(own_listener(c, {}, {"10.9.9.9", 34200}));
+}
+
 TEST(OwnListener, OtherHostsAndPortsAreNot) {
     const GatewayConfig c = loopback_gateway();
     EXPECT_FALSE(own_listener(c, {}, {"127.0.0.1", 9092}));
